@@ -1,0 +1,29 @@
+"""Production: every secret comes from the environment, and the process refuses to start without it."""
+
+import os
+import sys
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        sys.stderr.write(
+            f"OCOP: {name} chưa được đặt / is not set — production refuses to start without it.\n"
+        )
+        raise SystemExit(2)
+    return value
+
+
+SECRET_KEY = _required("DJANGO_SECRET_KEY")
+DEBUG = False
+_required("DJANGO_ALLOWED_HOSTS")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True

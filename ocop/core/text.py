@@ -1,0 +1,33 @@
+"""Vietnamese text normalisation.
+
+`fold` is the key for accent-insensitive search and matching: "Mắm cáy" and "mam cay" fold to the
+same string on SQLite and PostgreSQL alike, because folding happens in Python and the folded copy
+is stored (`search_text`) rather than computed by the database.
+"""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def nfc(value: str | None) -> str:
+    """NFC-normalise and trim; every text entry point calls this so "Hoà" typed on two keyboards compares equal."""
+    if value is None:
+        return ""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+
+
+def fold(value: str | None) -> str:
+    """Accent-free, case-free form: đ→d, strip combining marks, casefold, collapse spaces."""
+    if not value:
+        return ""
+    text = str(value).replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", text.casefold()).strip()
+
+
+def fold_compact(value: str | None) -> str:
+    """`fold` without spaces or punctuation: "Hòa Bình" and "hoabinh" meet here."""
+    return re.sub(r"[^0-9a-z]", "", fold(value))

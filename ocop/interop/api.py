@@ -1,0 +1,49 @@
+"""REST API v1. Routers live in ocop/interop/routers/, one module per domain; they call the domain
+services and selectors and own no business rules."""
+
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from django.utils.translation import gettext as _
+
+from ocop.core.errors import DomainError
+from ocop.interop.routers import system
+
+api = NinjaAPI(
+    title="OCOP Platform API",
+    version="1.0.0",
+    description=_("API mở của nền tảng OCOP: đơn vị hành chính, chủ thể, sản phẩm, chứng nhận, truy xuất."),
+    urls_namespace="api",
+)
+
+
+def _error(request, status: int, code: str, message: str, fields: dict | None = None):
+    return api.create_response(request, {"code": code, "message": message, "fields": fields or {}}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    payload = exc.as_dict()
+    return _error(request, exc.status, payload["code"], payload["message"], payload["fields"])
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc: NinjaValidationError):
+    fields: dict[str, list[str]] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("query", "body", "path", "form", "payload")]
+        fields.setdefault(".".join(loc) or "request", []).append(err.get("msg", ""))
+    return _error(request, 422, "validation_error", _("Dữ liệu gửi lên không hợp lệ."), fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return _error(request, 401, "unauthorized", _("Cần đăng nhập hoặc token API hợp lệ."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+api.add_router("", system.router)
