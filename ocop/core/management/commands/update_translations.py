@@ -12,35 +12,51 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-# area name → source folders whose strings belong to that catalogue
-AREAS = {
-    "core": ["ocop/core", "templates", "config"],
-    "geo": ["ocop/geo"],
-    "accounts": ["ocop/accounts"],
-    "backoffice": ["ocop/backoffice"],
-    "public": ["ocop/public"],
-    "interop": ["ocop/interop"],
-}
+# Strings belong to the catalogue of their domain: a file whose path (or file name) names a domain goes
+# to that domain's catalogue, so ocop/backoffice/accounts/views.py and
+# ocop/interop/routers/geo.py are translated with the accounts and geo apps. Everything else goes to
+# the catalogue of its app (core for the site-wide templates/ and config/).
+DOMAINS = [
+    "geo", "accounts", "registry", "evaluation", "certification", "traceability", "catalogue", "reporting", "jobs",
+]
+APPS = ["core", "backoffice", "public", "interop"]
+
+
+def area_of(relative: Path) -> str:
+    parts = [*relative.parts[:-1], relative.stem]
+    for part in reversed(parts):
+        if part in DOMAINS:
+            return "core" if part == "jobs" else part
+    if len(relative.parts) > 1 and relative.parts[0] == "ocop" and relative.parts[1] in APPS:
+        return relative.parts[1]
+    return "core"
 
 
 class Command(BaseCommand):
     help = "Run makemessages for each area's folders into locale/<area>/."
 
-    def handle(self, *args, **options):
-        base = Path(settings.BASE_DIR)
-        for area, folders in AREAS.items():
-            extra = getattr(settings, "OCOP_TRANSLATION_AREAS", {}).get(area, [])
-            out = base / "locale" / area
-            (out / "en" / "LC_MESSAGES").mkdir(parents=True, exist_ok=True)
-            for lang in ("en",):
-                self._extract(base, [*folders, *extra], out, lang)
-            self.stdout.write(f"{area}: locale/{area}/en/LC_MESSAGES/django.po")
+    def add_arguments(self, parser):
+        parser.add_argument("--area", action="append", help="only this catalogue (repeatable)")
 
-    def _extract(self, base: Path, folders: list[str], out: Path, lang: str):
-        files = []
-        for folder in folders:
+    def handle(self, *args, area=None, **options):
+        base = Path(settings.BASE_DIR)
+        by_area: dict[str, list[Path]] = {}
+        for folder in ("ocop", "templates", "config"):
             for suffix in ("*.py", "*.html", "*.txt"):
-                files += [p for p in (base / folder).rglob(suffix) if "migrations" not in p.parts and "tests" not in p.parts]
+                for path in (base / folder).rglob(suffix):
+                    rel = path.relative_to(base)
+                    if "migrations" in rel.parts or "tests" in rel.parts:
+                        continue
+                    by_area.setdefault(area_of(rel), []).append(path)
+        for name in sorted(by_area):
+            if area and name not in area:
+                continue
+            out = base / "locale" / name
+            (out / "en" / "LC_MESSAGES").mkdir(parents=True, exist_ok=True)
+            self._extract(by_area[name], out, "en")
+            self.stdout.write(f"{name}: locale/{name}/en/LC_MESSAGES/django.po")
+
+    def _extract(self, files: list[Path], out: Path, lang: str):
         po = out / lang / "LC_MESSAGES" / "django.po"
         py_files = [str(f) for f in files if f.suffix == ".py"]
         tpl_files = [f for f in files if f.suffix != ".py"]
