@@ -7,6 +7,8 @@ developers have; `make run` only compiles existing catalogues.
 
 import os
 import subprocess
+
+import polib
 from pathlib import Path
 
 from django.conf import settings
@@ -84,7 +86,11 @@ class Command(BaseCommand):
         if po.exists():
             subprocess.run(["msgmerge", "--quiet", "--update", "--backup=none", "--no-fuzzy-matching", str(po), str(pot)], check=True)
         else:
-            subprocess.run(["msginit", "--no-translator", f"--locale={lang}", f"--input={pot}", f"--output-file={po}"], check=True)
+            # Not msginit: for English it copies the (Vietnamese) msgids into msgstr, hiding untranslated strings.
+            catalogue = polib.pofile(str(pot))
+            catalogue.metadata.update({"Language": lang, "Content-Type": "text/plain; charset=UTF-8",
+                                       "Plural-Forms": "nplurals=2; plural=(n != 1);"})
+            catalogue.save(str(po))
         subprocess.run(["msgattrib", "--no-obsolete", "-o", str(po), str(po)], check=True)
         for f in tmp_dir.iterdir():
             f.unlink()
