@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "ocop.core",
     "ocop.geo",
     "ocop.accounts",
+    "ocop.registry",
+    "ocop.evaluation",
+    "ocop.certification",
     "ocop.backoffice",
     "ocop.public",
     "ocop.interop",
@@ -165,8 +168,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 def huey_settings(redis_url: str) -> dict:
     """Huey on Redis when REDIS_URL is set (scale-out), otherwise on a SQLite file (embedded)."""
-    common = {"name": "ocop", "immediate": False, "utc": True,
-              "consumer": {"workers": int(os.environ.get("OCOP_WORKERS", "2")), "worker_type": "thread"}}
+    common = {
+        "name": "ocop",
+        "immediate": False,
+        "utc": True,
+        "consumer": {"workers": int(os.environ.get("OCOP_WORKERS", "2")), "worker_type": "thread"},
+    }
     if redis_url:
         return {**common, "huey_class": "huey.RedisHuey", "url": redis_url}
     return {**common, "huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")}
@@ -202,4 +209,5 @@ PRIVATE_ROOT = Path(os.environ.get("OCOP_PRIVATE_ROOT", VAR_DIR / "private"))
 OCOP_SEEDERS = [
     "ocop.geo.seed.seed",
     "ocop.accounts.seed.seed",
+    "ocop.registry.seed.seed",
 ]

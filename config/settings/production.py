@@ -10,9 +10,7 @@ from .base import env_bool
 def _required(name: str) -> str:
     value = os.environ.get(name, "").strip()
     if not value:
-        sys.stderr.write(
-            f"OCOP: {name} chưa được đặt / is not set — production refuses to start without it.\n"
-        )
+        sys.stderr.write(f"OCOP: {name} chưa được đặt / is not set — production refuses to start without it.\n")
         raise SystemExit(2)
     return value
 

@@ -1,10 +1,9 @@
 """Back-office navigation by role: each entry shows only to users whose roles allow the page."""
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)

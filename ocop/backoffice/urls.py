@@ -11,4 +11,5 @@ urlpatterns = [
     path("accounts/", include("ocop.backoffice.accounts.urls")),
     path("jobs/", include("ocop.backoffice.jobs.urls")),
     path("geo/", include("ocop.backoffice.geo.urls")),
+    path("", include("ocop.backoffice.registry.urls")),
 ]

@@ -21,7 +21,9 @@ class DomainError(Exception):
         return {
             "code": self.code,
             "message": str(self.message),
-            "fields": {k: [str(m) for m in (v if isinstance(v, list | tuple) else [v])] for k, v in self.fields.items()},
+            "fields": {
+                k: [str(m) for m in (v if isinstance(v, list | tuple) else [v])] for k, v in self.fields.items()
+            },
         }
 
 

@@ -54,3 +54,6 @@ class AdminUnitSuccession(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["predecessor", "successor"], name="geo_succession_unique"),
         ]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor}"

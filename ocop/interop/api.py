@@ -1,13 +1,13 @@
 """REST API v1. Routers live in ocop/interop/routers/, one module per domain; they call the domain
 services and selectors and own no business rules."""
 
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from django.utils.translation import gettext as _
 
 from ocop.core.errors import DomainError
-from ocop.interop.routers import system
+from ocop.interop.routers import accounts, geo, registry, system
 
 api = NinjaAPI(
     title="OCOP Platform API",
@@ -47,3 +47,6 @@ def on_http_error(request, exc: HttpError):
 
 
 api.add_router("", system.router)
+api.add_router("", geo.router)
+api.add_router("", accounts.router)
+api.add_router("", registry.router)

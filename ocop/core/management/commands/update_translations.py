@@ -7,10 +7,9 @@ developers have; `make run` only compiles existing catalogues.
 
 import os
 import subprocess
-
-import polib
 from pathlib import Path
 
+import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -19,7 +18,15 @@ from django.core.management.base import BaseCommand
 # ocop/interop/routers/geo.py are translated with the accounts and geo apps. Everything else goes to
 # the catalogue of its app (core for the site-wide templates/ and config/).
 DOMAINS = [
-    "geo", "accounts", "registry", "evaluation", "certification", "traceability", "catalogue", "reporting", "jobs",
+    "geo",
+    "accounts",
+    "registry",
+    "evaluation",
+    "certification",
+    "traceability",
+    "catalogue",
+    "reporting",
+    "jobs",
 ]
 APPS = ["core", "backoffice", "public", "interop"]
 
@@ -75,21 +82,41 @@ class Command(BaseCommand):
             converted.append(str(target))
         pot = tmp_dir / "django.pot"
         cmd = [
-            "xgettext", "--language=Python", "--from-code=UTF-8", "--keyword=gettext_noop", "--keyword=gettext_lazy",
-            "--keyword=ngettext_lazy:1,2", "--keyword=pgettext:1c,2", "--keyword=pgettext_lazy:1c,2",
-            "--keyword=ngettext:1,2", "--keyword=_", "--keyword=gettext", "--no-location", "--sort-output",
-            f"--output={pot}", *py_files, *converted,
+            "xgettext",
+            "--language=Python",
+            "--from-code=UTF-8",
+            "--keyword=gettext_noop",
+            "--keyword=gettext_lazy",
+            "--keyword=ngettext_lazy:1,2",
+            "--keyword=pgettext:1c,2",
+            "--keyword=pgettext_lazy:1c,2",
+            "--keyword=ngettext:1,2",
+            "--keyword=_",
+            "--keyword=gettext",
+            "--no-location",
+            "--sort-output",
+            f"--output={pot}",
+            *py_files,
+            *converted,
         ]
         if not py_files and not converted:
             return
         subprocess.run(cmd, check=True, env=env)
         if po.exists():
-            subprocess.run(["msgmerge", "--quiet", "--update", "--backup=none", "--no-fuzzy-matching", str(po), str(pot)], check=True)
+            subprocess.run(
+                ["msgmerge", "--quiet", "--update", "--backup=none", "--no-fuzzy-matching", str(po), str(pot)],
+                check=True,
+            )
         else:
             # Not msginit: for English it copies the (Vietnamese) msgids into msgstr, hiding untranslated strings.
             catalogue = polib.pofile(str(pot))
-            catalogue.metadata.update({"Language": lang, "Content-Type": "text/plain; charset=UTF-8",
-                                       "Plural-Forms": "nplurals=2; plural=(n != 1);"})
+            catalogue.metadata.update(
+                {
+                    "Language": lang,
+                    "Content-Type": "text/plain; charset=UTF-8",
+                    "Plural-Forms": "nplurals=2; plural=(n != 1);",
+                }
+            )
             catalogue.save(str(po))
         subprocess.run(["msgattrib", "--no-obsolete", "-o", str(po), str(po)], check=True)
         for f in tmp_dir.iterdir():

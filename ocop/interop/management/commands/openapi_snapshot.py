@@ -32,7 +32,9 @@ class Command(BaseCommand):
             return
         old = path.read_text(encoding="utf-8") if path.exists() else ""
         if old != text:
-            diff = "".join(difflib.unified_diff(old.splitlines(True), text.splitlines(True), "docs/openapi.json", "code"))
+            diff = "".join(
+                difflib.unified_diff(old.splitlines(True), text.splitlines(True), "docs/openapi.json", "code")
+            )
             self.stdout.write(diff[:20000])
             raise CommandError("The API changed: review the diff and run `make openapi` to update docs/openapi.json.")
         self.stdout.write("OpenAPI snapshot is up to date.")
