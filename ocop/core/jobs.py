@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.errors import DomainError, NotFound, PermissionDenied
@@ -62,14 +62,23 @@ class Progress:
         return folder / filename
 
 
+def _discover_handlers() -> None:
+    """Each app declares its job kinds in its own `jobs.py` (imported once, like admin.py)."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("jobs")
+
+
 def jobrun_start(*, kind: str, actor, params: dict | None = None, title: str = "", scope_unit_code: str = "") -> JobRun:
     """Create a queued JobRun and queue its execution after commit. Raises ValueError for an unknown kind."""
+    _discover_handlers()
     if kind not in _HANDLERS:
         raise ValueError(f"unknown job kind {kind!r}")
     job = JobRun.objects.create(
         kind=kind,
         title=title,
-        params=params or {},
+        # The job speaks the language of the person who started it (file headers, messages).
+        params={**(params or {}), "_language": translation.get_language() or settings.LANGUAGE_CODE},
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         scope_unit_code=scope_unit_code,
     )
@@ -81,6 +90,7 @@ def jobrun_start(*, kind: str, actor, params: dict | None = None, title: str = "
 
 def jobrun_execute(job_id: str) -> None:
     """Run one job to completion, recording success or a user-readable failure."""
+    _discover_handlers()
     job = JobRun.objects.filter(pk=job_id).first()
     if job is None or job.is_finished:
         return
@@ -88,7 +98,8 @@ def jobrun_execute(job_id: str) -> None:
     job.status = JobRun.Status.RUNNING
     progress = Progress(job)
     try:
-        result = _HANDLERS[job.kind](job, progress) or {}
+        with translation.override(job.params.get("_language", settings.LANGUAGE_CODE)):
+            result = _HANDLERS[job.kind](job, progress) or {}
     except DomainError as exc:
         _finish(job, JobRun.Status.FAILED, message=str(exc.message), result=exc.as_dict())
         return

@@ -42,6 +42,7 @@ def area_of(relative: Path) -> str:
 
 
 class Command(BaseCommand):
+    requires_system_checks: list = []
     help = "Run makemessages for each area's folders into locale/<area>/."
 
     def add_arguments(self, parser):
