@@ -11,3 +11,103 @@ def django_db_setup(django_db_setup, django_db_blocker):
         from ocop.geo.loading import load_admin_units
 
         load_admin_units()
+
+
+# ------------------------------------------------------------------------------------------- personas
+# Province A is Lâm Đồng and province B Gia Lai (current units, looked up by name in the loaded data);
+# commune A is a current commune of province A. Each persona holds exactly one active role.
+
+
+def _current_unit(**filters):
+    from django.utils import timezone
+
+    from ocop.geo.models import AdminUnit
+
+    unit = (
+        AdminUnit.objects.filter(valid_until__isnull=True, **filters)
+        .exclude(valid_from__gt=timezone.localdate())
+        .order_by("code")
+        .first()
+    )
+    assert unit is not None, f"no current administrative unit matches {filters}: are the units loaded?"
+    return unit
+
+
+@pytest.fixture
+def province_a(db):
+    return _current_unit(level="province", name="Lâm Đồng")
+
+
+@pytest.fixture
+def province_b(db):
+    return _current_unit(level="province", name="Gia Lai")
+
+
+@pytest.fixture
+def commune_a(province_a):
+    return _current_unit(level="commune", province_code=province_a.code)
+
+
+def _persona(username: str, full_name: str, role: str | None = None, unit=None, **user_fields):
+    from ocop.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+
+    user = UserFactory(username=username, full_name=full_name, **user_fields)
+    if role:
+        RoleAssignmentFactory(user=user, role=role, admin_unit=unit)
+    return user
+
+
+@pytest.fixture
+def central_officer(db):
+    return _persona("central", "Nguyễn Văn Trung", "central_officer")
+
+
+@pytest.fixture
+def province_officer_a(province_a):
+    return _persona("province-a", "Trần Thị Lâm", "provincial_officer", province_a)
+
+
+@pytest.fixture
+def province_officer_b(province_b):
+    return _persona("province-b", "Rơ Mah Hờ Len", "provincial_officer", province_b)
+
+
+@pytest.fixture
+def commune_officer_a(commune_a):
+    return _persona("commune-a", "Lê Văn Xuân", "commune_officer", commune_a)
+
+
+@pytest.fixture
+def council_member_a(province_a):
+    return _persona("council-a", "Phạm Thị Hội", "council_member", province_a)
+
+
+@pytest.fixture
+def producer(db):
+    # The registry binds the role to a Subject (object_id) when it creates one.
+    return _persona("producer", "Đỗ Văn Sản", "producer")
+
+
+@pytest.fixture
+def superuser(db):
+    return _persona("admin", "Quản Trị Viên", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def anon_client():
+    from django.test import Client
+
+    return Client()
+
+
+@pytest.fixture
+def client_for(db):
+    """`client_for(user)` → a django test Client logged in as `user` (a fresh client per call)."""
+    from django.test import Client
+
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

@@ -96,7 +96,7 @@ class RoleAssignment(models.Model):
 
     @property
     def label(self) -> str:
-        """"Cán bộ cấp tỉnh — Tỉnh Lâm Đồng" (the role, then the unit when there is one)."""
+        """ "Cán bộ cấp tỉnh — Tỉnh Lâm Đồng" (the role, then the unit when there is one)."""
         role = str(self.get_role_display())
         if self.admin_unit_id:
             return f"{role} — {self.admin_unit.full_name}"

@@ -1,11 +1,19 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from ocop.backoffice.accounts import views
 
 app_name = "accounts"
 
-# Replaced by the accounts views (lockout messages, audit, tokens) — see ocop/backoffice/accounts/views.py.
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="backoffice/accounts/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password-change"),
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("password/", views.password_change, name="password-change"),
+    path("password/done/", views.password_change_done, name="password-change-done"),
+    path("password/reset/", views.password_reset, name="password-reset"),
+    path("password/reset/sent/", views.password_reset_done, name="password-reset-done"),
+    path("password/reset/<uidb64>/<token>/", views.password_reset_confirm, name="password-reset-confirm"),
+    path("password/reset/complete/", views.password_reset_complete, name="password-reset-complete"),
+    path("tokens/", views.token_list, name="token-list"),
+    path("tokens/new/", views.token_create, name="token-create"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
 ]
