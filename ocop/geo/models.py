@@ -16,7 +16,12 @@ class AdminUnit(models.Model):
         DISTRICT = "district", _("Quận / huyện")
         COMMUNE = "commune", _("Xã / phường")
 
+    class Generation(models.TextChoices):
+        LEGACY = "legacy", _("Trước 01/07/2025")
+        Y2025 = "2025", _("Từ 01/07/2025")
+
     code = models.CharField(_("Mã"), max_length=8)
+    generation = models.CharField(_("Thế hệ"), max_length=16, choices=Generation.choices)
     level = models.CharField(_("Cấp"), max_length=16, choices=Level.choices)
     kind = models.CharField(_("Loại"), max_length=32)  # "Tỉnh", "Thành phố", "Huyện", "Xã", "Đặc khu"…
     name = models.CharField(_("Tên"), max_length=128)  # without the kind: "Hưng Yên"
@@ -32,9 +37,12 @@ class AdminUnit(models.Model):
     class Meta:
         ordering = ["level", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["level", "code", "valid_from"], name="geo_unit_identity"),
+            models.UniqueConstraint(fields=["level", "code", "generation"], name="geo_unit_identity"),
         ]
-        indexes = [models.Index(fields=["level", "valid_from", "valid_until"])]
+        indexes = [
+            models.Index(fields=["level", "valid_from", "valid_until"]),
+            models.Index(fields=["code", "level"], name="geo_unit_code_level"),
+        ]
         verbose_name = _("Đơn vị hành chính")
         verbose_name_plural = _("Đơn vị hành chính")
 
