@@ -56,17 +56,22 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = TEMPLATES + "password_reset_form.html"
+    email_template_name = TEMPLATES + "password_reset_email.txt"
+    subject_template_name = TEMPLATES + "password_reset_subject.txt"
+    success_url = reverse_lazy("bo:accounts:password-reset-done")
+
+    def form_valid(self, form):
+        # The link is built from the configured public address, never from the request's Host header
+        # (a forged Host would otherwise send users a reset link to someone else's site).
+        self.extra_email_context = {"public_url": settings.PUBLIC_URL}
+        return super().form_valid(form)
+
+
 password_change = PasswordChangeView.as_view()
 password_change_done = auth_views.PasswordChangeDoneView.as_view(template_name=TEMPLATES + "password_change_done.html")
-password_reset = auth_views.PasswordResetView.as_view(
-    template_name=TEMPLATES + "password_reset_form.html",
-    email_template_name=TEMPLATES + "password_reset_email.txt",
-    subject_template_name=TEMPLATES + "password_reset_subject.txt",
-    success_url=reverse_lazy("bo:accounts:password-reset-done"),
-    # The link is built from the configured public address, never from the request's Host header
-    # (a forged Host would otherwise send users a reset link to someone else's site).
-    extra_email_context={"public_url": settings.PUBLIC_URL},
-)
+password_reset = PasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name=TEMPLATES + "password_reset_done.html")
 password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
