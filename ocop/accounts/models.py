@@ -32,6 +32,9 @@ class Role(models.TextChoices):
     COUNCIL_MEMBER = "council_member", _("Thành viên hội đồng")
 
 
+# Shown where roles are listed; superusers hold no assignment, they bypass role checks.
+SUPERUSER_LABEL = _("Quản trị hệ thống")
+
 OFFICER_ROLES = frozenset({Role.CENTRAL_OFFICER, Role.PROVINCIAL_OFFICER, Role.COMMUNE_OFFICER})
 
 

@@ -9,10 +9,9 @@ never offers a page that answers 403.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.urls import get_resolver, reverse
 
-from ocop.accounts.access import is_officer
+from ocop.accounts.models import SUPERUSER_LABEL
 from ocop.accounts.selectors import role_assignment_list_for_user
 
 
@@ -43,27 +42,19 @@ def register_nav_item(item: NavItem) -> NavItem:
     return item
 
 
-register_nav_item(
-    NavItem(
-        url_name="bo:accounts:token-list",
-        label=_("Token API"),
-        hint=_("Khóa truy cập cho hệ thống đối tác"),
-        visible=is_officer,
-        order=900,
-    )
-)
-
-
 def roles_for_user(user) -> list[str]:
     """Labels of the user's active roles with their units, e.g. "Cán bộ cấp tỉnh — Tỉnh Lâm Đồng"."""
     labels = []
     if user.is_superuser:
-        labels.append(str(_("Quản trị hệ thống")))
+        labels.append(str(SUPERUSER_LABEL))
     labels.extend(a.label for a in role_assignment_list_for_user(user=user))
     return labels
 
 
 def nav_for_user(user) -> dict:
+    # Areas register their items when their urls.py is imported; make sure that has happened even when
+    # this is called outside a request (e.g. from a test or a management command).
+    get_resolver().url_patterns  # noqa: B018
     items = []
     for item in sorted(NAV_ITEMS, key=lambda i: i.order):
         if not item.visible(user):

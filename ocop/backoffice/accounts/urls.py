@@ -1,6 +1,9 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
+from ocop.accounts.access import is_officer
 from ocop.backoffice.accounts import views
+from ocop.backoffice.navigation import NavItem, register_nav_item
 
 app_name = "accounts"
 
@@ -17,3 +20,13 @@ urlpatterns = [
     path("tokens/new/", views.token_create, name="token-create"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
 ]
+
+register_nav_item(
+    NavItem(
+        url_name="bo:accounts:token-list",
+        label=_("Token API"),
+        hint=_("Khóa truy cập cho hệ thống đối tác"),
+        visible=is_officer,  # the same gate as the pages: ensure_can_manage_api_tokens
+        order=900,
+    )
+)
