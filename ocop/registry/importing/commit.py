@@ -1,0 +1,288 @@
+"""Import a recognised-product list: read → map columns → check rows → resolve addresses → match → write.
+
+The whole file is written in one transaction, or nothing is (DESIGN.md §4). A dry run does all the work,
+including the matching, and then rolls back, so its counts are exactly what a real import would do.
+"""
+
+import datetime
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ocop.certification.models import Certificate
+from ocop.certification.rules import certificate_expiry
+from ocop.core.errors import ValidationError
+from ocop.registry.importing.mapping import LABELS, REQUIRED, detect_mapping, find_header_row
+from ocop.registry.importing.matching import CategoryMapper, ProductIndex, SubjectIndex
+from ocop.registry.importing.parsing import read_table
+from ocop.registry.importing.resolution import Address, AddressResolver
+from ocop.registry.importing.validation import ERROR, RowData, RowIssue, RowReader
+from ocop.registry.models import ImportBatch, Product, Subject
+from ocop.registry.services import ProductCodeAllocator, product_create, subject_create
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+@dataclass
+class ImportResult:
+    filename: str = ""
+    sha256: str = ""
+    headers: list[str] = field(default_factory=list)
+    mapping: dict[str, int] = field(default_factory=dict)
+    rows: int = 0
+    created_subjects: int = 0
+    matched_subjects: int = 0
+    created_products: int = 0
+    matched_products: int = 0
+    created_certificates: int = 0
+    matched_certificates: int = 0
+    by_stars: Counter = field(default_factory=Counter)
+    unresolved_units: int = 0
+    issues: list[RowIssue] = field(default_factory=list)
+    committed: bool = False
+    dry_run: bool = False
+    batch_id: int | None = None
+    preview: list[dict] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[RowIssue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    def summary(self) -> dict:
+        """The JSON shape of `import_products --json` and of the import job's result."""
+        return {
+            "filename": self.filename,
+            "rows": self.rows,
+            "created_subjects": self.created_subjects,
+            "matched_subjects": self.matched_subjects,
+            "created_products": self.created_products,
+            "matched_products": self.matched_products,
+            "created_certificates": self.created_certificates,
+            "matched_certificates": self.matched_certificates,
+            "errors": [{"row": i.row, "column": i.column, "message": str(i.message)} for i in self.errors],
+            "warnings": [i.as_dict() for i in self.issues if i.severity != ERROR],
+            "by_stars": {k: self.by_stars.get(k, 0) for k in ("3", "4", "5", "none")},
+            "unresolved_units": self.unresolved_units,
+            "committed": self.committed,
+            "dry_run": self.dry_run,
+            "batch_id": self.batch_id,
+        }
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def import_prepare(*, data: bytes, filename: str, as_of=None, mapping=None, default_province: str = "") -> tuple:
+    """Read and check every row without writing. Returns (result, rows, addresses).
+
+    Raises ValidationError for file-level problems (type, size, header row, required columns).
+    """
+    result = ImportResult(filename=filename, sha256=file_sha256(data))
+    table = read_table(data, filename)
+    header_index = find_header_row(table.rows)
+    if header_index is None:
+        message = _("Không tìm thấy dòng tiêu đề (ví dụ: Tên sản phẩm, Chủ thể, Tỉnh, Hạng sao).")
+        raise ValidationError(message, code="header_missing", fields={"file": [message]})
+    headers = table.rows[header_index]
+    result.headers, result.mapping = headers, detect_mapping(headers, mapping)
+    required = [f for f in REQUIRED if not (f == "province" and default_province)]
+    missing = [str(LABELS[f]) for f in required if f not in result.mapping]
+    if missing:
+        message = _("Thiếu cột bắt buộc: %(columns)s.") % {"columns": ", ".join(missing)}
+        raise ValidationError(message, code="column_missing", fields={"file": [message]})
+    reader = RowReader(result.mapping, headers)
+    resolver = AddressResolver(as_of=as_of)
+    rows: list[RowData] = []
+    addresses: list[Address] = []
+    for offset, cells in enumerate(table.rows[header_index + 1 :], start=header_index + 2):
+        if not any(cells):
+            continue
+        row = reader.read(cells, offset, default_province=default_province)
+        address = resolver.resolve_row(
+            row, reader.column("province"), reader.column("district"), reader.column("commune")
+        )
+        result.unresolved_units += address.unresolved
+        rows.append(row)
+        addresses.append(address)
+    _check_tax_codes(rows, reader.column("tax_code"))
+    result.rows = len(rows)
+    for row in rows:
+        result.issues.extend(row.issues)
+        result.by_stars[str(row.stars) if row.stars else "none"] += 1
+    if not rows:
+        message = _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
+        raise ValidationError(message, code="file_empty", fields={"file": [message]})
+    return result, rows, addresses
+
+
+def _check_tax_codes(rows: list[RowData], column: str) -> None:
+    """One tax code names one subject: two different subject names with the same code is an error."""
+    from ocop.registry.rules import subject_name_key
+
+    owners: dict[str, tuple[str, int]] = {}
+    for row in rows:
+        if not row.tax_code:
+            continue
+        key = subject_name_key(row.subject_name)
+        first = owners.setdefault(row.tax_code, (key, row.row))
+        if first[0] != key:
+            row.issues.append(
+                RowIssue(
+                    row.row,
+                    column,
+                    _("Mã số thuế %(code)s trùng với chủ thể khác ở dòng %(row)s.")
+                    % {"code": row.tax_code, "row": first[1]},
+                    _("Mỗi mã số thuế chỉ thuộc một chủ thể; kiểm tra lại tên hoặc mã số thuế."),
+                )
+            )
+
+
+def import_run(
+    *,
+    data: bytes,
+    filename: str,
+    actor=None,
+    as_of: datetime.date | None = None,
+    mapping: dict | None = None,
+    default_province: str = "",
+    dry_run: bool = False,
+    progress=None,
+) -> ImportResult:
+    """Import a list all-or-nothing. Rows with errors stop the whole file (nothing written, errors reported).
+
+    Access is checked by the caller (`ensure_can_import_products`). Raises ValidationError for file-level
+    problems. `progress(done, total)` is called as rows are written.
+    """
+    result, rows, addresses = import_prepare(
+        data=data, filename=filename, as_of=as_of, mapping=mapping, default_province=default_province
+    )
+    result.dry_run = dry_run
+    if result.errors:
+        return result
+    try:
+        with transaction.atomic():
+            _write(result, rows, addresses, actor=actor, as_of=as_of, progress=progress)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        result.batch_id = None
+        return result
+    result.committed = True
+    return result
+
+
+def _write(result: ImportResult, rows, addresses, *, actor, as_of, progress) -> None:
+    batch = ImportBatch.objects.create(
+        sha256=result.sha256,
+        filename=result.filename[:255],
+        as_of=as_of,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    result.batch_id = batch.pk
+    writer = _RowWriter(batch, actor)
+    for done, (row, address) in enumerate(zip(rows, addresses, strict=True), start=1):
+        writer.write(row, address, result)
+        if progress is not None:
+            progress(done, len(rows))
+    batch.summary = result.summary()
+    batch.save(update_fields=["summary"])
+
+
+class _RowWriter:
+    def __init__(self, batch: ImportBatch, actor):
+        self.batch, self.actor = batch, actor
+        self.subjects, self.products = SubjectIndex(), ProductIndex()
+        self.categories = CategoryMapper()
+        self.codes = ProductCodeAllocator()
+        self.seen_subjects: set[int] = set()
+        self.seen_products: set[int] = set()
+
+    def write(self, row: RowData, address: Address, result: ImportResult) -> None:
+        subject = self._subject(row, address, result)
+        version = self.categories.version_for(row.decided_on or (datetime.date(row.year, 6, 30) if row.year else None))
+        product = self.products.find(subject=subject, name=row.product_name)
+        if product is None:
+            product = product_create(
+                actor=self.actor,
+                subject=subject,
+                values={
+                    "name": row.product_name,
+                    "category": self.categories.map(row.product_group, version),
+                    "category_text": row.product_group,
+                    "gtin": row.gtin,
+                },
+                year=row.year or timezone.localdate().year,
+                import_batch=self.batch,
+                check_access=False,
+                allocator=self.codes,
+            )
+            self.products.remember(product)
+            result.created_products += 1
+        elif product.pk not in self.seen_products:
+            result.matched_products += 1
+        self.seen_products.add(product.pk)
+        if row.stars:
+            self._certificate(row, product, version, result)
+
+    def _subject(self, row: RowData, address: Address, result: ImportResult) -> Subject:
+        subject = self.subjects.find(name=row.subject_name, province_code=address.province_code, tax_code=row.tax_code)
+        if subject is None:
+            subject = subject_create(
+                actor=self.actor,
+                values={
+                    "name": row.subject_name,
+                    "legal_form": row.legal_form,
+                    "tax_code": row.tax_code,
+                    "address_line": row.address_note,
+                    "commune": address.commune,
+                    "district": address.district,
+                    "province_code": address.province_code,
+                    "current_commune_code": address.current_commune_code,
+                    "legacy_province": row.province,
+                    "legacy_district": row.district,
+                    "legacy_commune": row.commune,
+                    "legacy_province_code": address.province.code if address.province else "",
+                },
+                verified=True,  # a published recognition decision vouches for the subject
+                import_batch=self.batch,
+                check_access=False,
+            )
+            self.subjects.remember(subject)
+            result.created_subjects += 1
+        elif subject.pk not in self.seen_subjects:
+            result.matched_subjects += 1
+        self.seen_subjects.add(subject.pk)
+        return subject
+
+    def _certificate(self, row: RowData, product: Product, version, result: ImportResult) -> None:
+        valid_from = row.decided_on or (datetime.date(row.year, 1, 1) if row.year else None)
+        existing = Certificate.objects.filter(
+            product=product, star=row.stars, decision_number=row.decision_number, valid_from=valid_from
+        ).exists()
+        if existing:
+            result.matched_certificates += 1
+            return
+        Certificate.objects.create(
+            product=product,
+            star=row.stars,
+            score=row.score,
+            decision_number=row.decision_number,
+            decided_on=row.decided_on,
+            issuing_body=row.issuing_body,
+            issuing_level=row.issuing_level,
+            valid_from=valid_from,
+            valid_until=certificate_expiry(valid_from) if valid_from else None,
+            dates_estimated=row.decided_on is None,
+            source=Certificate.Source.IMPORTED,
+            source_url=row.source_url,
+            criteria_version=version if valid_from else None,
+            import_batch=self.batch,
+        )
+        result.created_certificates += 1
