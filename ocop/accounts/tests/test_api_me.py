@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from ocop.accounts.models import ApiToken
 from ocop.accounts.services import api_token_create, api_token_revoke
+from ocop.interop.openapi_check import assert_matches_openapi
 
 ME = "/api/v1/me"
 
@@ -22,6 +23,7 @@ def test_me_with_bearer_token_returns_user_and_roles(province_officer_a, provinc
     response = Client().get(ME, **bearer(secret))
 
     assert response.status_code == 200
+    assert_matches_openapi(response, ME)
     body = response.json()
     assert body["username"] == "province-a"
     assert body["display_name"] == "Trần Thị Lâm"
@@ -55,6 +57,7 @@ def test_me_answers_every_signed_in_persona(persona, request, client_for):
 def test_me_without_credentials_is_401_with_error_shape(anon_client):
     response = anon_client.get(ME)
     assert response.status_code == 401
+    assert set(response.json()) == {"code", "message", "fields"}
     assert response.json()["code"] == "unauthorized"
 
 

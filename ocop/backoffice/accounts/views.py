@@ -4,6 +4,7 @@ Authentication reuses Django's views (well-trodden security code) with our templ
 login audit events are written by ocop.accounts.auth_events for every login path.
 """
 
+from axes.handlers.proxy import AxesProxyHandler
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied as HttpPermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -26,9 +28,32 @@ from ocop.core.errors import PermissionDenied as DomainPermissionDenied
 
 TEMPLATES = "backoffice/accounts/"
 
-login = auth_views.LoginView.as_view(
-    template_name=TEMPLATES + "login.html", authentication_form=LoginForm, redirect_authenticated_user=True
-)
+
+class LoginView(auth_views.LoginView):
+    template_name = TEMPLATES + "login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        # Warn before the lockout (django-axes) so that it never comes as a surprise.
+        username = form.data.get("username", "")
+        if username:
+            failures = AxesProxyHandler.get_failures(self.request, {"username": username})
+            remaining = settings.AXES_FAILURE_LIMIT - failures
+            if 0 < remaining <= 2:
+                form.add_error(
+                    None,
+                    ngettext(
+                        "Còn %(n)s lần thử nữa trước khi đăng nhập bị tạm khóa.",
+                        "Còn %(n)s lần thử nữa trước khi đăng nhập bị tạm khóa.",
+                        remaining,
+                    )
+                    % {"n": remaining},
+                )
+        return super().form_invalid(form)
+
+
+login = LoginView.as_view()
 logout = auth_views.LogoutView.as_view()
 
 

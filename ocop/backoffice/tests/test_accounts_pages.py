@@ -67,9 +67,13 @@ def test_login_failure_shows_message_and_audits_username_without_password(anon_c
 
 
 def test_lockout_after_five_failures_with_clear_message(anon_client, province_officer_a):
-    # given four failures: still the normal form
-    for _ in range(4):
-        assert login(anon_client, "province-a", "wrong").status_code == 200
+    # given four failures: still the normal form, with a warning once the lockout is near
+    for attempt in range(1, 5):
+        response = login(anon_client, "province-a", "wrong")
+        assert response.status_code == 200
+        warned = "trước khi đăng nhập bị tạm khóa" in response.content.decode()
+        assert warned == (attempt >= 3)
+    assert "Còn 1 lần thử nữa" in response.content.decode()
     # when the fifth fails
     response = login(anon_client, "province-a", "wrong")
     # then the account is locked with a message saying how long to wait
