@@ -8,29 +8,28 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ocop.accounts.access import ensure_can_access_province, scope_for
+from ocop.accounts.access import ensure_can_access_province, is_officer, scope_for
 from ocop.core.audit import audit_record
 from ocop.core.errors import DomainError
 from ocop.core.jobs import jobrun_start
 from ocop.geo.jobs import EXPORT_UNITS
 from ocop.geo.models import AdminUnit
+from ocop.geo.selectors import province_list as current_province_list
 from ocop.geo.selectors import unit_get
 
 
 def _current_provinces():
-    return (
-        AdminUnit.objects.filter(level=AdminUnit.Level.PROVINCE, valid_until__isnull=True)
-        .annotate(commune_count=Count("children", filter=Q(children__level=AdminUnit.Level.COMMUNE)))
-        .order_by("code")
+    return current_province_list().annotate(
+        commune_count=Count("children", filter=Q(children__level=AdminUnit.Level.COMMUNE))
     )
 
 
 @login_required
 def province_list(request):
-    """Every officer sees the list (public reference data); export buttons only where they have access."""
-    scope = scope_for(request.user)
-    if not scope.roles and not request.user.is_superuser:
+    """Officers see every province (public reference data); export buttons only where they have access."""
+    if not is_officer(request.user):
         raise DjangoPermissionDenied
+    scope = scope_for(request.user)
     provinces = list(_current_provinces())
     for province in provinces:
         province.can_export = scope.nationwide or province.code in scope.province_codes
