@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = "Load the OCOP criteria sheets and process regimes from the data files; report defective sheets."
 
     def add_arguments(self, parser):
-        parser.add_argument("--version", action="append", dest="versions", choices=VERSION_CODES)
+        parser.add_argument("--criteria-version", action="append", dest="versions", choices=VERSION_CODES)
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
         parser.add_argument("--verbose-report", action="store_true", help="list every sheet, not only findings")
 
