@@ -279,3 +279,23 @@ def subject_resubmit(*, actor, subject: Subject, values: dict) -> Subject:
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def subject_bind_producer(*, subject: Subject, user) -> None:
+    """Bind `user`'s producer role to `subject` (RoleAssignment role "producer", object_id = subject pk).
+
+    Reuses an unbound producer assignment when the user has one, so a self-registered producer ends with
+    exactly one. Written here rather than through accounts' role_assign because self-registration has no
+    granting officer; the assignment still records no grantor, which is what happened.
+    """
+    from ocop.accounts.access import scope_forget
+    from ocop.accounts.models import Role, RoleAssignment
+
+    unbound = RoleAssignment.objects.active().filter(user=user, role=Role.PRODUCER, object_id="").first()
+    if unbound is not None:
+        unbound.object_id = str(subject.pk)
+        unbound.save(update_fields=["object_id"])
+    elif not RoleAssignment.objects.active().filter(user=user, role=Role.PRODUCER, object_id=str(subject.pk)).exists():
+        RoleAssignment.objects.create(user=user, role=Role.PRODUCER, object_id=str(subject.pk))
+    scope_forget(user)
+    audit_record(action="registry.subject.bind_producer", actor=user, target=subject)
