@@ -35,7 +35,7 @@ def area_of(relative: Path) -> str:
     parts = [*relative.parts[:-1], relative.stem]
     for part in reversed(parts):
         if part in DOMAINS:
-            return "core" if part == "jobs" else part
+            return part
     if len(relative.parts) > 1 and relative.parts[0] == "ocop" and relative.parts[1] in APPS:
         return relative.parts[1]
     return "core"
