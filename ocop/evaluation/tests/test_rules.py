@@ -298,3 +298,18 @@ def test_property_gate_never_raises_the_band_and_the_awarded_star_has_no_missed_
     stars = star_rating(total=total, achieved=achieved, sheet=SHEET, bands=BANDS)
     assert stars <= star_band(total, BANDS)
     assert minimums_missed(SHEET, achieved, stars) == []
+
+
+def test_scoring_errors_are_translated():
+    from django.utils import translation
+
+    from ocop.evaluation.sheet_checks import Issue
+
+    issue = Issue("sheet_total", {"actual": 101, "expected": 100})
+    with translation.override("en"):
+        assert issue.message() == "The sheet's maximum total is 101, not 100."
+        with pytest.raises(ScoringError) as excinfo:
+            council_mean([])
+        assert str(excinfo.value.message) == "No score sheet has been submitted yet."
+    with translation.override("vi"):
+        assert issue.message() == "Tổng điểm tối đa của phiếu là 101, không phải 100."
