@@ -8,4 +8,4 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         # Job handlers must be registered in every process (web and task consumer).
-        from ocop.registry import jobs  # noqa: F401
+        from ocop.registry import import_jobs  # noqa: F401
