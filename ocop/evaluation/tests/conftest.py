@@ -6,7 +6,15 @@ def criteria_loaded(django_db_setup, django_db_blocker):
     """All three criteria versions and the regimes, loaded once per test module and removed afterwards so
     other modules start from the same database."""
     from ocop.evaluation.loading import load_criteria, load_regimes
-    from ocop.evaluation.models import CriteriaSheet, CriterionCorrection, Regime
+    from ocop.evaluation.models import (
+        CriteriaPart,
+        CriteriaSection,
+        CriteriaSheet,
+        Criterion,
+        CriterionCorrection,
+        CriterionOption,
+        Regime,
+    )
     from ocop.registry.models import CriteriaVersion
 
     with django_db_blocker.unblock():
@@ -15,10 +23,18 @@ def criteria_loaded(django_db_setup, django_db_blocker):
         load_regimes()
     yield report
     with django_db_blocker.unblock():
-        CriterionCorrection.objects.all().delete()
-        Regime.objects.all().delete()
-        CriteriaSheet.objects.all().delete()
-        for model in (CriteriaSheet.criteria.field.model, CriteriaSheet.criteria.field.model.options.field.model):
-            model.history.all().delete()
+        # Raw deletes, children first: a cascading delete would write a history row per deleted row.
+        for model in (
+            CriterionCorrection,
+            CriterionOption.history.model,
+            Criterion.history.model,
+            CriterionOption,
+            Criterion,
+            CriteriaSection,
+            CriteriaPart,
+            CriteriaSheet,
+            Regime,
+        ):
+            model.objects.all()._raw_delete(model.objects.db)
         if not had_versions:
             CriteriaVersion.objects.all().delete()
