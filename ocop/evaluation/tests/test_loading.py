@@ -122,3 +122,11 @@ def test_command_prints_a_json_report(criteria_loaded, capsys):
     assert payload["valid"] == 22 and payload["invalid"] == 4
     assert {s["product_set"] for s in payload["sheets"] if not s["is_valid"]} == EXPECTED_INVALID["26_2026"]
     assert all(e["message"] for s in payload["sheets"] for e in s["errors"])
+
+
+def test_seeder_is_idempotent_and_says_what_it_loaded(criteria_loaded):
+    from ocop.evaluation.seed import seed
+
+    message = seed()
+    assert "78" in message and "16" in message and "4" in message
+    assert CriteriaSheet.objects.count() == 78
