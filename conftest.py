@@ -13,6 +13,37 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_admin_units()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """English pages need the .mo files; `make test` builds them, this covers a bare `pytest`."""
+    from django.core.management import call_command
+
+    call_command("compile_translations", verbosity=0)
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (live server, concurrency) ends by emptying every table. Once its teardown,
+    flush included, is over, put the reference data back for the tests that follow."""
+    yield
+    if not _is_transactional(item):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        from ocop.geo.loading import load_admin_units
+
+        load_admin_units()
+
+
 # ------------------------------------------------------------------------------------------- personas
 # Province A is Lâm Đồng and province B Gia Lai (current units, looked up by name in the loaded data);
 # commune A is a current commune of province A. Each persona holds exactly one active role.

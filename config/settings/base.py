@@ -210,4 +210,5 @@ OCOP_SEEDERS = [
     "ocop.geo.seed.seed",
     "ocop.accounts.seed.seed",
     "ocop.registry.seed.seed",
+    "ocop.evaluation.seed.seed",
 ]

@@ -14,7 +14,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ocop.core.jobs import jobrun_get_for_user
 from ocop.interop.auth import api_auth
 from ocop.registry import selectors, services
-from ocop.registry.import_jobs import import_job_start
+from ocop.registry.jobs import import_job_start
 from ocop.registry.models import ProductCategory
 
 router = Router(tags=["registry"])

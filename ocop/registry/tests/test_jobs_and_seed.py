@@ -3,7 +3,7 @@ from django.conf import settings
 
 from ocop.core.errors import PermissionDenied
 from ocop.core.models import JobRun
-from ocop.registry.import_jobs import import_job_start
+from ocop.registry.jobs import import_job_start
 from ocop.registry.models import ImportBatch, Product
 from ocop.registry.seed import seed
 
