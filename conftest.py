@@ -11,6 +11,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         from ocop.geo.loading import load_admin_units
 
         load_admin_units()
+    yield
+    # A live-server request thread may still hold a PostgreSQL session; end it so that the test
+    # database can be dropped cleanly.
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.fixture(scope="session", autouse=True)
