@@ -8,7 +8,9 @@ from .base import BASE_DIR, database_from_url
 SECRET_KEY = "test-only-not-secret"
 DEBUG = False
 DATABASES = {
-    "default": database_from_url(os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'test.sqlite3'}")
+    "default": database_from_url(
+        os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'test.sqlite3'}"
+    )
 }
 # Tasks run inline so tests see their effects; the queue itself is exercised by the smoke run.
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "ocop-test", "immediate": True}
