@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ocop.core.audit import audit_record
 from ocop.core.errors import Conflict, ValidationError
 from ocop.core.text import fold, fold_compact, nfc
-from ocop.registry import access, rules
+from ocop.registry import access, photos, rules
 from ocop.registry.models import Product, ProductCategory, Subject
 
 SUBJECT_TEXT_FIELDS = (
@@ -204,14 +204,24 @@ def product_create(
     import_batch=None,
     check_access=True,
     allocator=None,
+    photo=None,
 ) -> Product:
-    """Create a product of `subject` with a fresh OCOP code. Raises ValidationError / PermissionDenied."""
+    """Create a product of `subject` with a fresh OCOP code. Raises ValidationError / PermissionDenied.
+
+    `photo` (an uploaded file) is checked and normalised before anything is written (ocop.registry.photos);
+    a refused photo raises ValidationError with fields={"photo": ...} and creates nothing.
+    """
     if check_access:
         access.ensure_can_edit_subject(actor, subject)
     data = _clean_product(values)
+    prepared = photos.photo_prepare(upload=photo) if photo is not None else None
+    stored: list[str] = []
     allocator = allocator or ProductCodeAllocator()
     for _attempt in range(3):
         product = Product(subject=subject, import_batch=import_batch, **data)
+        if prepared is not None:
+            stored = stored or photos.photo_attach(product=product, prepared=prepared)
+            product.photo.name, product.thumbnail.name = stored
         product.ocop_code = allocator.next(province_code=subject.province_code, year=year or timezone.localdate().year)
         product.created_by = actor if getattr(actor, "is_authenticated", False) else None
         product_refresh_keys(product)
@@ -222,21 +232,33 @@ def product_create(
         except IntegrityError:  # another writer took the code: the allocator moves on to the next one
             continue
     else:
+        photos.photo_files_delete(stored)
         raise Conflict(_("Không cấp được mã OCOP, vui lòng thử lại."), code="ocop_code_conflict")
     if check_access:
         audit_record(action="registry.product.create", actor=actor, target=product)
     return product
 
 
-def product_update(*, actor, product: Product, values: dict) -> Product:
-    """Update a product (its OCOP code never changes). Raises ValidationError / PermissionDenied."""
+def product_update(*, actor, product: Product, values: dict, photo=None) -> Product:
+    """Update a product (its OCOP code never changes). Raises ValidationError / PermissionDenied.
+
+    A new `photo` replaces the old one; the old files are deleted only after the transaction commits, so a
+    rollback leaves the product pointing at files that still exist.
+    """
     access.ensure_can_edit_subject(actor, product.subject)
     data = _clean_product(values)
+    prepared = photos.photo_prepare(upload=photo) if photo is not None else None
     for key, value in data.items():
         setattr(product, key, value)
+    fields = sorted(data)
+    if prepared is not None:
+        old = [product.photo.name, product.thumbnail.name]
+        photos.photo_attach(product=product, prepared=prepared)
+        transaction.on_commit(lambda: photos.photo_files_delete(old))
+        fields.append("photo")
     product_refresh_keys(product)
     product.save()
-    audit_record(action="registry.product.update", actor=actor, target=product, data={"fields": sorted(data)})
+    audit_record(action="registry.product.update", actor=actor, target=product, data={"fields": fields})
     return product
 
 
