@@ -74,7 +74,8 @@ def product_list_for_user(*, user, filters: dict | None = None, at: datetime.dat
     at = at or timezone.localdate()
     scope_q = access.subject_scope_q(user, prefix="subject__")
     if getattr(user, "is_authenticated", False):
-        scope_q |= Q(subject__created_by=user)
+        if scope_q:  # Q() means everything (nationwide): OR-ing it would narrow it to the user's own subjects
+            scope_q |= Q(subject__created_by=user)
         products = Product.objects.filter(scope_q) | _public_products(at)
     else:
         products = _public_products(at)
