@@ -9,6 +9,8 @@ from ocop.core.errors import DomainError, NotFound
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 50
+# Derived or bookkeeping columns: the record's own user and time already say who verified and when.
+HIDDEN_FIELDS = {"search_text", "name_key", "updated_at", "verified_at", "verified_by", "created_by", "import_batch"}
 
 
 def ensure_officer(user) -> None:
@@ -51,7 +53,7 @@ def history_entries(obj) -> list[dict]:
         if previous is not None:
             for change in record.diff_against(previous).changes:
                 field = obj._meta.get_field(change.field)
-                if field.name in ("search_text", "name_key", "updated_at"):
+                if field.name in HIDDEN_FIELDS:
                     continue
                 old, new = _display(field, change.old), _display(field, change.new)
                 changes.append({"field": field.verbose_name, "old": old, "new": new})

@@ -366,3 +366,11 @@ def test_nav_shows_registry_items_by_role(client_for, province_officer_a, commun
     assert "/bo/subjects/" in commune_home and "/bo/imports/" not in commune_home
     producer_home = client_for(producer).get("/bo/").content.decode()
     assert "/bo/my-subject/" in producer_home and "/bo/subjects/" not in producer_home
+
+
+def test_registry_pages_in_english(client_for, central_officer, subject_a):
+    client = client_for(central_officer)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/bo/"})
+    html = client.get("/bo/subjects/").content.decode()
+    assert "OCOP subjects" in html and "Filters" in html
+    assert "Edit history" in client.get(f"/bo/subjects/{subject_a.pk}/").content.decode()
