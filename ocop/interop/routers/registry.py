@@ -6,14 +6,17 @@ recognised products and the statistics; everything else needs a session or an AP
 
 import datetime
 
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from ocop.core.jobs import jobrun_get_for_user
+from ocop.core.audit import audit_record
+from ocop.core.errors import NotFound
+from ocop.core.jobs import jobrun_file_path, jobrun_get_for_user
 from ocop.interop.auth import api_auth
-from ocop.registry import selectors, services
+from ocop.registry import exports, selectors, services
 from ocop.registry.jobs import import_job_start
 from ocop.registry.models import ProductCategory
 
@@ -111,6 +114,28 @@ class ProductPatch(Schema):
     gtin: str | None = None
 
 
+class SubjectExportIn(Schema):
+    """Filters as GET /subjects; empty values mean no filter."""
+
+    province: str = ""
+    commune: str = ""
+    legal_form: str = ""
+    verification_status: str = ""
+    q: str = ""
+
+
+class ProductExportIn(Schema):
+    """Filters as GET /products; empty values mean no filter."""
+
+    province: str = ""
+    commune: str = ""
+    legal_form: str = ""
+    category: int | None = None
+    stars: int | None = None
+    certificate: str = ""
+    q: str = ""
+
+
 class JobOut(Schema):
     id: str
     kind: str
@@ -156,6 +181,13 @@ def subject_list(
     return selectors.subject_list_for_user(user=request.user, filters=filters)
 
 
+@router.post("/subjects/export", response={202: JobOut}, auth=api_auth, summary="Export subjects to XLSX (a job)")
+def subject_export(request, payload: SubjectExportIn):
+    """Officers only. Queues the export of the caller's scope; poll GET /jobs/{id}."""
+    job = exports.subjects_export_start(actor=request.user, filters=payload.dict())
+    return Status(202, _job_out(job))
+
+
 @router.get("/subjects/{subject_id}", response=SubjectOut, auth=api_auth, summary="One subject")
 def subject_detail(request, subject_id: int):
     return selectors.subject_get_for_user(user=request.user, subject_id=subject_id)
@@ -199,6 +231,13 @@ def product_list(
     return selectors.product_list_for_user(user=request.user, filters=filters)
 
 
+@router.post("/products/export", response={202: JobOut}, auth=api_auth, summary="Export products to XLSX (a job)")
+def product_export(request, payload: ProductExportIn):
+    """Officers only. Queues the export of the caller's scope (never other provinces' rows); poll GET /jobs/{id}."""
+    job = exports.products_export_start(actor=request.user, filters=payload.dict())
+    return Status(202, _job_out(job))
+
+
 @router.get("/products/{product_id}", response=ProductOut, auth=optional_auth, summary="One product")
 def product_detail(request, product_id: int):
     return selectors.product_get_for_user(user=request.user, product_id=product_id)
@@ -233,6 +272,29 @@ def import_create(request, file: File[UploadedFile], as_of: Form[datetime.date |
 @router.get("/jobs/{job_id}", response=JobOut, auth=api_auth, summary="Status and result of a job you started")
 def job_detail(request, job_id: str):
     return _job_out(jobrun_get_for_user(job_id=job_id, user=request.user))
+
+
+@router.get(
+    "/jobs/{job_id}/file",
+    auth=api_auth,
+    summary="Download the file a finished job produced (e.g. an XLSX export)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def job_file(request, job_id: str):
+    """Only the job's creator (or a superuser); a job without a file, or not finished, gives 403/404."""
+    job = jobrun_get_for_user(job_id=job_id, user=request.user)
+    path = jobrun_file_path(job)
+    if not path.exists():
+        raise NotFound(code="job_file_not_found")
+    audit_record(action="job.download", actor=request.user, target=job, request=request)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_filename or path.name)
 
 
 def _job_out(job) -> dict:

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.conf import settings
 
@@ -134,3 +136,40 @@ def test_producer_cannot_import(client_for, producer):
     with path.open("rb") as handle:
         response = client_for(producer).post("/api/v1/imports", {"file": handle})
     assert response.status_code == 403
+
+
+def test_product_export_returns_a_job_whose_file_has_only_the_callers_province(
+    lists, client_for, province_officer_a, province_officer_b, django_capture_on_commit_callbacks
+):
+    from python_calamine import CalamineWorkbook
+
+    client = client_for(province_officer_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/products/export", {"stars": 3}, content_type="application/json")
+    assert response.status_code == 202, response.json()
+    job_id = response.json()["id"]
+
+    job = client.get(f"/api/v1/jobs/{job_id}").json()
+    download = client.get(f"/api/v1/jobs/{job_id}/file")
+    theirs = client_for(province_officer_b).get(f"/api/v1/jobs/{job_id}/file")
+
+    assert job["status"] == "succeeded" and job["kind"] == "registry.export_products"
+    assert download.status_code == 200
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(download.streaming_content)))
+    codes = [row[0] for row in rows.get_sheet_by_index(0).to_python()[1:]]
+    from ocop.registry.selectors import product_list_for_user
+
+    expected = product_list_for_user(user=province_officer_a, filters={"stars": 3, "province": "68"}).count()
+    assert job["result"]["rows"] == len(codes) == expected > 0
+    assert all(code.startswith("OCOP-68-") for code in codes)
+    assert theirs.status_code == 404
+
+
+def test_subject_export_endpoint_permissions(client_for, province_officer_b, producer, anon_client):
+    officer = client_for(province_officer_b).post("/api/v1/subjects/export", {}, content_type="application/json")
+    own = client_for(producer).post("/api/v1/subjects/export", {}, content_type="application/json")
+    anon = anon_client.post("/api/v1/subjects/export", {}, content_type="application/json")
+
+    assert officer.status_code == 202 and officer.json()["kind"] == "registry.export_subjects"
+    assert own.status_code == 403 and own.json()["code"] == "export_denied"
+    assert anon.status_code == 401
