@@ -46,7 +46,8 @@ def pytest_runtest_teardown(item, nextitem):
     """A transactional test (live server, concurrency) ends by emptying every table. Once its teardown,
     flush included, is over, put the reference data back for the tests that follow."""
     yield
-    if not _is_transactional(item):
+    # After the session's last test the test database is already gone: nothing to restore.
+    if nextitem is None or not _is_transactional(item):
         return
     from pytest_django.plugin import blocking_manager_key
 
