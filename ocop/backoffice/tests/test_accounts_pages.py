@@ -332,3 +332,9 @@ def test_register_nav_item_adds_and_replaces_by_url_name():
         assert [i.label for i in matching] == ["B"]
     finally:
         NAV_ITEMS[:] = before
+
+
+@pytest.mark.django_db
+def test_login_page_links_producers_to_self_registration(anon_client):
+    html = anon_client.get("/bo/accounts/login/").content.decode()
+    assert 'href="/bo/register/"' in html
