@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 
 from ocop.registry.classification import load_classifications
+from ocop.registry.demo import seed_demo
 from ocop.registry.importing.commit import file_sha256, import_run
 from ocop.registry.models import ImportBatch
 
@@ -27,4 +28,5 @@ def seed() -> str:
         else:
             failed.append(path.name)
     message = f"{imported} lists imported ({products} products), {skipped} already there"
-    return message + (f"; failed: {', '.join(failed)}" if failed else "")
+    message += f"; failed: {', '.join(failed)}" if failed else ""
+    return f"{message}; {seed_demo()}"
