@@ -1,0 +1,97 @@
+"""Certification reads. Public reads expose no personal data: no phone, e-mail, representative or tax code."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ocop.certification import rules
+from ocop.certification.models import Certificate
+from ocop.core.errors import NotFound, ValidationError
+from ocop.evaluation.models import Regime
+from ocop.geo.models import AdminUnit
+
+
+def regime_setting(*, key: str, on: datetime.date, regime: Regime | None = None):
+    """A value from a regime's `deadlines` (evaluation/data/regimes.json): from `regime` when it has the key,
+    else from the regime in force on `on`, else from the latest regime that has it. Raises ValidationError
+    when no regime defines it (regimes not loaded)."""
+    if regime is not None and key in (regime.deadlines or {}):
+        return regime.deadlines[key]
+    in_force = Q(effective_from__lte=on) & (Q(effective_until__isnull=True) | Q(effective_until__gt=on))
+    for candidate in (
+        Regime.objects.filter(in_force).order_by("-effective_from"),
+        Regime.objects.order_by("-effective_from"),
+    ):
+        for r in candidate:
+            if key in (r.deadlines or {}):
+                return r.deadlines[key]
+    raise ValidationError(
+        _("Chưa nạp dữ liệu quy trình đánh giá (thiếu thời hạn “%(key)s”).") % {"key": key}, code="regime_missing"
+    )
+
+
+def regime_deadline(*, key: str, on: datetime.date, regime: Regime | None = None) -> int:
+    """A whole number of days or months from regime data (see `regime_setting`)."""
+    return int(regime_setting(key=key, on=on, regime=regime))
+
+
+def normalise_number(text: str) -> str:
+    return "".join((text or "").split()).upper()
+
+
+def certificate_get_by_number(*, number: str) -> Certificate:
+    """The certificate with this number (spaces and case ignored). Raises NotFound(code certificate_not_found)."""
+    cert = (
+        Certificate.objects.select_related("product__subject", "regime", "decision")
+        .filter(number=normalise_number(number))
+        .first()
+        if number
+        else None
+    )
+    if cert is None:
+        raise NotFound(_("Không tìm thấy giấy chứng nhận."), code="certificate_not_found")
+    return cert
+
+
+def province_name(code: str) -> str:
+    """Full current name of a province ("Tỉnh Lâm Đồng"), or "" when unknown."""
+    if not code:
+        return ""
+    unit = (
+        AdminUnit.objects.filter(level="province", code=code, valid_until__isnull=True).only("full_name").first()
+        or AdminUnit.objects.filter(level="province", code=code).order_by("-valid_from").only("full_name").first()
+    )
+    return unit.full_name if unit else ""
+
+
+def certificate_status(certificate: Certificate, on: datetime.date | None = None) -> str:
+    """valid / expired / revoked / superseded / not_yet_valid on `on` (today in Vietnam by default)."""
+    return rules.certificate_status_at(certificate, on or timezone.localdate())
+
+
+def certificate_public_view(certificate: Certificate, *, on: datetime.date | None = None) -> dict:
+    """What anyone may read about a certificate: the recognition, never the people behind it."""
+    product = certificate.product
+    subject = product.subject
+    regime = certificate.regime
+    return {
+        "number": certificate.number,
+        "star": certificate.star,
+        "product_name": product.name,
+        "ocop_code": product.ocop_code,
+        "subject_name": subject.name,
+        "province_code": subject.province_code,
+        "province": province_name(subject.province_code),
+        "status": certificate_status(certificate, on),
+        "issued_on": certificate.issued_on,
+        "valid_until": certificate.valid_until,
+        "regime": regime.code if regime else None,
+        "regime_name": regime.name if regime else None,
+        "decision_number": certificate.decision_number,
+        "decided_on": certificate.decided_on,
+        "issuing_body": certificate.issuing_body,
+        "level": certificate.issuing_level,
+        "superseded_by": certificate.superseded_by.number if certificate.superseded_by_id else None,
+    }
