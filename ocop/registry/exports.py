@@ -6,10 +6,11 @@ run. Rows are the selector's list intersected with the actor's administrative sc
 returns other provinces' public products, which an officer may browse but must not receive as a bulk file.
 """
 
-from django.db.models import QuerySet
+import xlsxwriter
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ocop.accounts.access import scope_for
+from ocop.accounts.access import scope_for, scope_forget
 from ocop.core.audit import audit_record
 from ocop.core.errors import PermissionDenied, ValidationError
 from ocop.core.jobs import jobrun_start
@@ -92,3 +93,150 @@ def subjects_export_start(*, actor, filters: dict | None = None) -> JobRun:
     """
     cleaned = _clean_filters(filters, SUBJECT_FILTERS)
     return _start(actor=actor, kind=EXPORT_SUBJECTS, filters=cleaned, title=_("Xuất danh sách chủ thể"))
+
+
+# ------------------------------------------------------------------------------------------- job bodies
+
+
+EXPORT_CHUNK = 2000
+
+
+def _export_actor(job: JobRun):
+    """The person who started the export, re-checked now: a role withdrawn since then exports nothing."""
+    actor = job.created_by
+    if actor is None:
+        raise PermissionDenied()
+    scope_forget(actor)
+    ensure_can_export_registry(actor)
+    return actor
+
+
+def _unit_names() -> dict[str, str]:
+    """Current province and commune names by code (one query; ~3,400 rows)."""
+    from ocop.geo.models import AdminUnit
+
+    units = AdminUnit.objects.filter(
+        valid_until__isnull=True, level__in=[AdminUnit.Level.PROVINCE, AdminUnit.Level.COMMUNE]
+    )
+    return dict(units.values_list("code", "full_name"))
+
+
+def _write_xlsx(*, progress, filename: str, sheet_name: str, headers: list, rows, total: int, to_row) -> int:
+    """Stream `rows` into an XLSX file; constant_memory keeps one row in memory whatever the list size."""
+    path = progress.output_path(filename)
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    count = 0
+    try:
+        sheet = workbook.add_worksheet(sheet_name)
+        sheet.write_row(0, 0, [str(h) for h in headers], workbook.add_format({"bold": True}))
+        sheet.freeze_panes(1, 0)
+        for count, obj in enumerate(rows, start=1):
+            sheet.write_row(count, 0, to_row(obj))
+            progress(count, total)
+        sheet.set_column(0, len(headers) - 1, 22)
+    finally:
+        workbook.close()
+    progress(count, total, force=True)
+    return count
+
+
+def products_export_run(*, job: JobRun, progress) -> dict:
+    """Job body: write the starter's scoped product list (params["filters"]) to XLSX. Raises PermissionDenied."""
+    actor = _export_actor(job)
+    products = product_export_rows(user=actor, filters=job.params.get("filters") or {})
+    total = products.count()
+    progress(0, total, _("Đang xuất %(count)s sản phẩm") % {"count": total}, force=True)
+    units = _unit_names()
+    headers = [
+        _("Mã OCOP"),
+        _("Tên sản phẩm"),
+        _("Chủ thể"),
+        _("Mã số thuế"),
+        _("Loại hình"),
+        _("Tỉnh / thành phố"),
+        _("Xã / phường"),
+        _("Phân loại"),
+        _("Nhóm sản phẩm (theo nguồn)"),
+        _("Hạng sao"),
+        _("Giấy chứng nhận còn hiệu lực"),
+        _("Mã GTIN"),
+        _("Trạng thái"),
+    ]
+    yes, no = str(_("Có")), str(_("Không"))
+
+    def to_row(p):
+        s = p.subject
+        return [
+            p.ocop_code,
+            p.name,
+            s.name,
+            s.tax_code,
+            s.get_legal_form_display(),
+            units.get(s.province_code, s.province_code),
+            units.get(s.current_commune_code, s.current_commune_code),
+            p.category.name if p.category_id else "",
+            p.category_text,
+            p.stars or "",
+            yes if p.has_valid_certificate else no,
+            p.gtin,
+            p.get_status_display(),
+        ]
+
+    rows = _write_xlsx(
+        progress=progress,
+        filename="san-pham-ocop.xlsx",
+        sheet_name=str(_("Sản phẩm")),
+        headers=headers,
+        rows=products.iterator(chunk_size=EXPORT_CHUNK),
+        total=total,
+        to_row=to_row,
+    )
+    return {"rows": rows, "filters": job.params.get("filters") or {}}
+
+
+def subjects_export_run(*, job: JobRun, progress) -> dict:
+    """Job body: write the starter's scoped subject list (params["filters"]) to XLSX. Raises PermissionDenied."""
+    actor = _export_actor(job)
+    subjects = subject_export_rows(user=actor, filters=job.params.get("filters") or {})
+    total = subjects.count()
+    progress(0, total, _("Đang xuất %(count)s chủ thể") % {"count": total}, force=True)
+    units = _unit_names()
+    headers = [
+        _("Tên chủ thể"),
+        _("Loại hình"),
+        _("Mã số thuế"),
+        _("Người đại diện theo pháp luật"),
+        _("Điện thoại"),
+        _("Thư điện tử"),
+        _("Địa chỉ"),
+        _("Xã / phường"),
+        _("Tỉnh / thành phố"),
+        _("Trạng thái xác minh"),
+        _("Số sản phẩm"),
+    ]
+
+    def to_row(s):
+        return [
+            s.name,
+            s.get_legal_form_display(),
+            s.tax_code,
+            s.legal_representative,
+            s.phone,
+            s.email,
+            s.address_line,
+            units.get(s.current_commune_code, s.current_commune_code),
+            units.get(s.province_code, s.province_code),
+            s.get_verification_status_display(),
+            s.product_count,
+        ]
+
+    rows = _write_xlsx(
+        progress=progress,
+        filename="chu-the-ocop.xlsx",
+        sheet_name=str(_("Chủ thể")),
+        headers=headers,
+        rows=subjects.annotate(product_count=Count("products", distinct=True)).iterator(chunk_size=EXPORT_CHUNK),
+        total=total,
+        to_row=to_row,
+    )
+    return {"rows": rows, "filters": job.params.get("filters") or {}}
