@@ -128,33 +128,52 @@ def _draw(c: canvas.Canvas, cert) -> None:
     if province:
         y = _centred(c, province, y, REGULAR, 13, w - 200, max_lines=1)
 
+    # The decision block follows the names (they may wrap) but stays above the QR code and the signature.
+    y = max(y - 34, 196)
     decision_line = _("Theo Quyết định số %(number)s ngày %(date)s") % {
         "number": cert.decision_number or "—",
         "date": _date(cert.decided_on),
     }
-    _centred(c, decision_line, 190, REGULAR, 11, w - 360, max_lines=1)
+    y = _centred(c, decision_line, y, REGULAR, 11, w - 360, max_lines=1)
     c.setFont(REGULAR, 11)
     c.drawCentredString(
         w / 2,
-        172,
+        y - 2,
         _("Cấp ngày %(issued)s — có hiệu lực đến ngày %(until)s")
         % {"issued": _date(cert.issued_on), "until": _date(cert.valid_until)},
     )
     c.setFont(BOLD, 12)
-    c.drawCentredString(w / 2, 150, _("Số: %(number)s") % {"number": cert.number or "—"})
+    c.drawCentredString(w / 2, y - 24, _("Số: %(number)s") % {"number": cert.number or "—"})
 
-    qr_size = 108
-    _qr(c, verification_url(cert.number), 52, 52, qr_size)
+    qr_size, qr_x, qr_y = 108, 48, 52
+    _qr(c, verification_url(cert.number), qr_x, qr_y, qr_size)
     c.setFont(REGULAR, 8)
-    c.drawString(52, 42, _("Quét mã để xác thực"))
+    c.drawCentredString(qr_x + qr_size / 2, qr_y - 8, _("Quét mã để xác thực"))
+    _signature(c, cert, decision, x=w - 175)
 
-    sign_x = w - 170
-    if decision is not None and (decision.signer_title or decision.signer_name):
-        c.setFont(BOLD, 11)
-        for i, line in enumerate(simpleSplit((decision.signer_title or "").upper(), BOLD, 11, 220)):
-            c.drawCentredString(sign_x, 126 - i * 14, line)
+
+def _signature(c: canvas.Canvas, cert, decision, *, x: float) -> None:
+    """Date, signer's title and name (space between them for the signature and seal on the printed copy)."""
+    if cert.decided_on:
+        c.setFont(REGULAR, 10.5)
+        c.drawCentredString(
+            x,
+            142,
+            _("Ngày %(day)s tháng %(month)s năm %(year)s")
+            % {
+                "day": f"{cert.decided_on.day:02d}",
+                "month": f"{cert.decided_on.month:02d}",
+                "year": cert.decided_on.year,
+            },
+        )
+    if decision is None:
+        return
+    c.setFont(BOLD, 11)
+    for i, line in enumerate(simpleSplit((decision.signer_title or "").upper(), BOLD, 11, 230)):
+        c.drawCentredString(x, 124 - i * 14, line)
+    if decision.signer_name:
         c.setFont(BOLD, 12)
-        c.drawCentredString(sign_x, 56, decision.signer_name)
+        c.drawCentredString(x, 56, decision.signer_name)
 
 
 def certificate_pdf_bytes(certificate) -> bytes:
