@@ -15,6 +15,7 @@ Interpretations the decision leaves open are recorded in docs/decisions/0004-sco
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -411,3 +412,97 @@ def council_result(*, sheet: SheetSpec, members: Sequence[MemberSheet], policy: 
         stars=stars,
         missed=tuple(minimums_missed(sheet, achieved, band_stars)) if stars != band_stars else (),
     )
+
+
+# --- calendar and process rules -------------------------------------------------------------------------------
+
+
+def add_working_days(start: datetime.date, days: int, holidays: Iterable[datetime.date] = ()) -> datetime.date:
+    """The day `days` working days after `start` (Saturdays, Sundays and `holidays` skipped; `start` not counted).
+
+    26/2026/QĐ-TTg Điều 7 khoản 2: the commune checks and assesses within 15 working days of receipt. Public
+    holidays are data (data/holidays.json), since they move with the lunar calendar and with government decisions.
+    """
+    off = set(holidays)
+    day, left = start, days
+    while left > 0:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5 and day not in off:
+            left -= 1
+    return day
+
+
+def month_day(year: int, value: str) -> datetime.date:
+    """ "MM-DD" of the data files in `year`."""
+    month, day = (int(part) for part in value.split("-"))
+    return datetime.date(year, month, day)
+
+
+@dataclass(frozen=True)
+class RoundDates:
+    number: int
+    forward_by: datetime.date
+    decide_by: datetime.date
+
+
+def round_calendar(rounds: Mapping | None, *, level: str, year: int) -> list[RoundDates]:
+    """The regular rounds of `level` ("province" | "central") in `year` from a regime's "rounds" data
+    (26/2026/QĐ-TTg Điều 5), numbered in calendar order. Raises ScoringError `round_calendar_missing` when the
+    regime has no calendar for the level."""
+    entries = (rounds or {}).get(level) or []
+    if not entries:
+        raise ScoringError(_("Quy trình này không quy định lịch đợt đánh giá."), code="round_calendar_missing")
+    dates = sorted((month_day(year, e["forwarded_before"]), month_day(year, e["decided_before"])) for e in entries)
+    return [RoundDates(number=i, forward_by=f, decide_by=d) for i, (f, d) in enumerate(dates, start=1)]
+
+
+@dataclass(frozen=True)
+class ReevaluationWindow:
+    opens_on: datetime.date
+    closes_on: datetime.date
+
+    def contains(self, day: datetime.date) -> bool:
+        return self.opens_on <= day <= self.closes_on
+
+
+def reevaluation_window(*, expires_on: datetime.date, earliest_days: int, latest_days: int) -> ReevaluationWindow:
+    """When a re-evaluation may be filed: no earlier than `earliest_days` and no later than `latest_days` before
+    the certificate's expiry (26/2026/QĐ-TTg Điều 7 khoản 6: 180 and 120 days, from data)."""
+    return ReevaluationWindow(
+        opens_on=expires_on - datetime.timedelta(days=earliest_days),
+        closes_on=expires_on - datetime.timedelta(days=latest_days),
+    )
+
+
+def certificate_grace_until(*, expires_on: datetime.date, max_days: int) -> datetime.date:
+    """Last day a certificate stays valid past its expiry while a re-evaluation filed outside the window is
+    pending (26/2026/QĐ-TTg Điều 12 khoản 3: until the decision, at most 180 days past expiry — from data)."""
+    return expires_on + datetime.timedelta(days=max_days)
+
+
+def quorum_met(*, rule: Mapping, eligible: int, submitted: int, chair_submitted: bool) -> bool:
+    """Whether enough members scored for the council's result to stand.
+
+    `rule` is the council's operating rules as data, e.g. {"min_fraction": "2/3", "chair_required": true}
+    (the decision leaves the quorum to each council's rules, Điều 7 khoản 3).
+    """
+    if eligible <= 0 or submitted <= 0:
+        return False
+    fraction = Fraction(str(rule.get("min_fraction", "1/2")))
+    if Fraction(submitted, eligible) < fraction:
+        return False
+    return chair_submitted or not rule.get("chair_required", False)
+
+
+def reception_number(*, sequence: int, province_code: str, commune_code: str, year: int) -> str:
+    """ "12/PĐK-68-24823-2026": the reception number of Phụ lục III Mẫu 01 ("…/PĐK-(tỉnh)-(xã)-(năm)")."""
+    return f"{sequence}/PĐK-{province_code}-{commune_code}-{year}"
+
+
+def deviations(member_totals: Mapping[str, int], mean: Number, threshold: Number) -> dict[str, dict]:
+    """Each member's total against the council mean; `outlier` when it deviates by more than `threshold`."""
+    out = {}
+    for member, total in member_totals.items():
+        deviation = Fraction(total) - Fraction(mean)
+        out[member] = {"total": total, "deviation": float(deviation), "outlier": abs(deviation) > Fraction(threshold)}
+    return out

@@ -79,3 +79,122 @@ def regime_for_filing(*, filed_on: datetime.date) -> Regime:
 def regime_scoring_policy(*, regime: Regime) -> ScoringPolicy:
     """The regime's star bands, rounding and spread threshold as rules input."""
     return ScoringPolicy.from_dict(bands=regime.star_bands, scoring=regime.scoring)
+
+
+# --- dossiers, sheets, analytics ----------------------------------------------------------------------------
+
+
+def dossier_list_for_user(*, user, status: str | None = None):
+    """Dossiers `user` may read (ocop.evaluation.access.dossier_scope_q), newest first."""
+    from ocop.evaluation.access import dossier_scope_q
+    from ocop.evaluation.models import Dossier
+
+    qs = Dossier.objects.filter(dossier_scope_q(user)).select_related("product", "subject", "regime", "round")
+    return qs.filter(status=status) if status else qs
+
+
+def dossier_get_for_user(*, user, pk: int):
+    """One dossier `user` may read. Raises NotFound (also for dossiers out of scope)."""
+    dossier = dossier_list_for_user(user=user).filter(pk=pk).first()
+    if dossier is None:
+        raise NotFound(_("Không tìm thấy hồ sơ."), code="dossier_not_found")
+    return dossier
+
+
+def dossier_overdue_list(*, user, on: datetime.date | None = None):
+    """Dossiers in `user`'s scope whose current step is past its due date (the commune's 15 working days, the
+    round's decision date, a re-evaluation's 45 days), oldest due first. Finished and returned dossiers are
+    not overdue (the subject holds a returned one)."""
+    from django.utils import timezone
+
+    from ocop.evaluation.models import Dossier
+    from ocop.evaluation.workflow import TERMINAL
+
+    on = on or timezone.localdate()
+    return (
+        dossier_list_for_user(user=user)
+        .filter(due_on__lt=on)
+        .exclude(status__in=[*TERMINAL, Dossier.Status.DRAFT, Dossier.Status.RETURNED])
+        .order_by("due_on", "id")
+    )
+
+
+def score_sheet_list_for_user(*, user, dossier):
+    """Score sheets of `dossier` that `user` may read. Until the chair closes a session, a member sees only their
+    own sheet of it and nobody else sees any; after the close, the council's members and the officers who
+    can read the dossier see every sheet of that session."""
+    from ocop.evaluation.access import council_seat, ensure_can_view_dossier
+    from ocop.evaluation.models import ScoreSheet, ScoringSession
+
+    ensure_can_view_dossier(user, dossier)
+    closed = Q(session__status=ScoringSession.Status.CLOSED)
+    seat = council_seat(user, dossier.council) if dossier.council_id else None
+    visible = closed | Q(member=seat) if seat is not None else closed
+    return ScoreSheet.objects.filter(visible, dossier=dossier).select_related("member__user", "session")
+
+
+def dossier_result_final(*, dossier, level: str | None = None):
+    """The latest final council result of `dossier` (at `level` when given), or None. Read by certification."""
+    qs = dossier.results.filter(is_final=True)
+    if level:
+        qs = qs.filter(level=level)
+    return qs.order_by("-closed_at", "-id").first()
+
+
+def council_round_analytics(*, user, round_) -> dict:
+    """A round's scoring at a glance, from final results: each member's totals against the council mean
+    (outliers beyond the regime's `outlier_threshold`), the spread per criterion, and the distribution by star.
+
+    Only officers covering the round (or nationwide) may read it (NotFound otherwise)."""
+    from collections import Counter, defaultdict
+
+    from ocop.evaluation import rules
+    from ocop.evaluation.access import ensure_can_plan_round
+    from ocop.evaluation.models import DossierResult, ScoreSheet
+
+    try:
+        ensure_can_plan_round(user, level=round_.level, province_code=round_.province_code)
+    except Exception as exc:
+        raise NotFound(_("Không tìm thấy đợt đánh giá."), code="round_not_found") from exc
+    level_field = "dossier__central_round" if round_.level == "central" else "dossier__round"
+    results = list(
+        DossierResult.objects.filter(is_final=True, level=round_.level, **{level_field: round_}).select_related(
+            "dossier__product", "dossier__regime"
+        )
+    )
+    members: dict[str, list] = defaultdict(list)
+    per_dossier = []
+    for result in results:
+        threshold = result.dossier.regime.scoring.get(
+            "outlier_threshold", result.dossier.regime.scoring["spread_threshold"]
+        )
+        devs = rules.deviations({k: int(v) for k, v in result.member_totals.items()}, result.mean, threshold)
+        for member_id, row in devs.items():
+            members[member_id].append({"dossier": result.dossier_id, **row})
+        criteria_spread = {}
+        sheets = ScoreSheet.objects.filter(session=result.session_id, status=ScoreSheet.Status.SUBMITTED)
+        by_criterion: dict[str, list[int]] = defaultdict(list)
+        for sheet in sheets:
+            for key, value in sheet.answers.items():
+                by_criterion[key].append(sum(value) if isinstance(value, list) else int(value))
+        for key, values in by_criterion.items():
+            criteria_spread[key] = max(values) - min(values)
+        per_dossier.append(
+            {
+                "dossier": result.dossier_id,
+                "product": result.dossier.product.name,
+                "mean": str(result.mean),
+                "star": result.star,
+                "spread": result.spread,
+                "criteria_spread": criteria_spread,
+            }
+        )
+    return {
+        "round": round_.pk,
+        "dossiers": per_dossier,
+        "members": {
+            m: {"scored": len(rows), "outliers": sum(r["outlier"] for r in rows), "rows": rows}
+            for m, rows in members.items()
+        },
+        "stars": dict(sorted(Counter(r.star for r in results).items())),
+    }
