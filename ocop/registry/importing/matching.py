@@ -10,11 +10,37 @@ from ocop.core.text import fold_compact
 from ocop.registry.models import CriteriaVersion, Product, ProductCategory, Subject
 from ocop.registry.rules import subject_name_key
 
+CHUNK = 500  # ids/keys per IN (...) query: well under SQLite's limit on bound parameters
+
+
+def _chunks(values: list, size: int = CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
 
 class SubjectIndex:
+    """Subjects by (name key, current province) and by tax code. `preload` fetches, in a few queries, every
+    existing subject a file may match; without it each key costs one query on first use."""
+
     def __init__(self):
         self._by_key: dict[tuple[str, str], Subject] = {}
         self._by_tax: dict[str, Subject] = {}
+        self._loaded_keys: set[str] = set()
+
+    def preload(self, *, name_keys, tax_codes) -> None:
+        """Fill the cache for these name keys (any province) and tax codes; keys not found are cached as absent."""
+        name_keys, tax_codes = sorted(set(name_keys)), sorted(set(tax_codes) - {""})
+        for codes in _chunks(tax_codes):
+            for subject in Subject.objects.filter(tax_code__in=codes).order_by("id"):
+                self._by_tax.setdefault(subject.tax_code, subject)
+        for code in tax_codes:
+            self._by_tax.setdefault(code, None)
+        found: dict[tuple[str, str], Subject] = {}
+        for keys in _chunks(name_keys):
+            for subject in Subject.objects.filter(name_key__in=keys).order_by("name_key", "id"):
+                found.setdefault((subject.name_key, subject.province_code), subject)
+        self._loaded_keys.update(name_keys)
+        self._by_key.update(found)
 
     def find(self, *, name: str, province_code: str, tax_code: str = "") -> Subject | None:
         key = (subject_name_key(name), province_code)
@@ -24,6 +50,8 @@ class SubjectIndex:
             if self._by_tax[tax_code] is not None:
                 return self._by_tax[tax_code]
         if key not in self._by_key:
+            if key[0] in self._loaded_keys:
+                return None
             self._by_key[key] = Subject.objects.filter(name_key=key[0], province_code=province_code).first()
         return self._by_key[key]
 
@@ -34,12 +62,24 @@ class SubjectIndex:
 
 
 class ProductIndex:
+    """Products by (subject, name key). `preload` fetches the products of existing subjects in a few queries."""
+
     def __init__(self):
         self._cache: dict[tuple[int, str], Product | None] = {}
+        self._loaded_subjects: set[int] = set()
+
+    def preload(self, subject_ids) -> None:
+        ids = sorted(set(subject_ids) - self._loaded_subjects)
+        for chunk in _chunks(ids):
+            for product in Product.objects.filter(subject_id__in=chunk).order_by("id"):
+                self._cache.setdefault((product.subject_id, product.name_key), product)
+        self._loaded_subjects.update(ids)
 
     def find(self, *, subject: Subject, name: str) -> Product | None:
         key = (subject.pk, fold_compact(name))
         if key not in self._cache:
+            if subject.pk is None or subject.pk in self._loaded_subjects:
+                return None
             self._cache[key] = Product.objects.filter(subject=subject, name_key=key[1]).first()
         return self._cache[key]
 
