@@ -8,6 +8,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from ocop.core.errors import DomainError
 from ocop.interop.routers import accounts, geo, registry, system
+from ocop.interop.routers import certification as certification_router
 
 api = NinjaAPI(
     title="OCOP Platform API",
@@ -50,3 +51,4 @@ api.add_router("", system.router)
 api.add_router("", geo.router)
 api.add_router("", accounts.router)
 api.add_router("", registry.router)
+api.add_router("", certification_router.router)

@@ -5,8 +5,7 @@ import pytest
 D = datetime.date
 
 
-@pytest.fixture
-def regimes(db):
+def load_regimes():
     from ocop.evaluation.loading import load_regimes
     from ocop.evaluation.models import Regime
 
@@ -15,11 +14,16 @@ def regimes(db):
 
 
 @pytest.fixture
+def regimes(db):
+    return load_regimes()
+
+
+@pytest.fixture
 def regime(regimes):
     return regimes["26_2026"]
 
 
-def _product(commune, subject_name, product_name):
+def make_product(commune, subject_name, product_name):
     from ocop.registry.services import product_create, subject_create
 
     subject = subject_create(
@@ -40,7 +44,7 @@ def _product(commune, subject_name, product_name):
 
 @pytest.fixture
 def product_a(commune_a):
-    return _product(commune_a, "Hợp tác xã Nông nghiệp Cầu Đất", "Cà phê Arabica Cầu Đất")
+    return make_product(commune_a, "Hợp tác xã Nông nghiệp Cầu Đất", "Cà phê Arabica Cầu Đất")
 
 
 @pytest.fixture
@@ -50,11 +54,15 @@ def product_b(province_b):
     commune = AdminUnit.objects.filter(
         level="commune", province_code=province_b.code, valid_until__isnull=True
     ).order_by("code")[0]
-    return _product(commune, "Hợp tác xã Cà phê Chư Sê", "Cà phê Robusta Chư Sê")
+    return make_product(commune, "Hợp tác xã Cà phê Chư Sê", "Cà phê Robusta Chư Sê")
 
 
 @pytest.fixture
 def province_decision(province_a, regime):
+    return make_province_decision(province_a, regime)
+
+
+def make_province_decision(province_a, regime):
     from ocop.certification.services import decision_create
 
     return decision_create(
@@ -77,21 +85,27 @@ def central_decision(regime):
     return decision_create(actor=None, level="central", number="567/QĐ-BNNMT", decided_on=D(2026, 10, 1), regime=regime)
 
 
-@pytest.fixture
-def issue(regime):
-    """issue(decision, product, star, **kw) with the platform as actor unless given."""
+def issue_certificate(regime, decision, product, star, *, actor=None, score=None, issued_on=None):
+    """Issue with the platform as actor unless given, a score in the star's band by default."""
     from ocop.certification.services import certificate_issue
 
-    def make(decision, product, star, *, actor=None, score=None, issued_on=None):
-        return certificate_issue(
-            actor=actor,
-            decision=decision,
-            product=product,
-            star=star,
-            score=score if score is not None else {3: 60, 4: 80, 5: 92}.get(star, 40),
-            regime=regime,
-            level=decision.level,
-            issued_on=issued_on,
-        )
+    return certificate_issue(
+        actor=actor,
+        decision=decision,
+        product=product,
+        star=star,
+        score=score if score is not None else {3: 60, 4: 80, 5: 92}.get(star, 40),
+        regime=regime,
+        level=decision.level,
+        issued_on=issued_on,
+    )
+
+
+@pytest.fixture
+def issue(regime):
+    """issue(decision, product, star, **kw)."""
+
+    def make(decision, product, star, **kw):
+        return issue_certificate(regime, decision, product, star, **kw)
 
     return make
