@@ -377,7 +377,7 @@ def dossier_check(*, dossier: Dossier, on: datetime.date | None = None) -> list[
             DossierIssue(
                 "food_safety_expired",
                 str(
-                    _("Giấy chứng nhận an toàn thực phẩm \u201c%(title)s\u201d đã hết hạn ngày %(date)s.")
+                    _("Giấy chứng nhận an toàn thực phẩm “%(title)s” đã hết hạn ngày %(date)s.")
                     % {"title": link.evidence.title, "date": link.evidence.expires_on.strftime("%d/%m/%Y")}
                 ),
                 field="evidence",
@@ -524,7 +524,7 @@ def _transition(*, actor, dossier, to, expected_revision, reason="", data=None, 
     move = workflow.transition_find(source, to)
     if move is None:
         raise ValidationError(
-            _("Không thể chuyển hồ sơ từ \u201c%(source)s\u201d sang \u201c%(target)s\u201d.")
+            _("Không thể chuyển hồ sơ từ “%(source)s” sang “%(target)s”.")
             % {"source": S(source).label, "target": S(to).label if to in S.values else to},
             code="transition_invalid",
         )
