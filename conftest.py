@@ -33,6 +33,18 @@ def _compiled_translations():
     call_command("compile_translations", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Vietnamese: a request in English activates English for the thread, and that
+    must not leak into the next test's messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _is_transactional(item) -> bool:
     marker = item.get_closest_marker("django_db")
     if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
