@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.access import is_officer
 from ocop.backoffice.navigation import NavItem, register_nav_item
-from ocop.backoffice.registry import imports, registration, views
+from ocop.backoffice.registry import exports, imports, registration, views
 
 app_name = "registry"
 
@@ -22,9 +22,11 @@ register_converter(UploadTokenConverter, "upload_token")
 
 urlpatterns = [
     path("subjects/", views.subject_list, name="subject-list"),
+    path("subjects/export/", exports.subject_export, name="subject-export"),
     path("subjects/<int:subject_id>/", views.subject_detail, name="subject-detail"),
     path("subjects/<int:subject_id>/verify/", views.subject_verify, name="subject-verify"),
     path("products/", views.product_list, name="product-list"),
+    path("products/export/", exports.product_export, name="product-export"),
     path("products/<int:product_id>/", views.product_detail, name="product-detail"),
     path("imports/", imports.import_upload, name="import-upload"),
     path("imports/<upload_token:token>/", imports.import_preview, name="import-preview"),

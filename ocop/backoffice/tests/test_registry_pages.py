@@ -374,3 +374,50 @@ def test_registry_pages_in_english(client_for, central_officer, subject_a):
     html = client.get("/bo/subjects/").content.decode()
     assert "OCOP subjects" in html and "Filters" in html
     assert "Edit history" in client.get(f"/bo/subjects/{subject_a.pk}/").content.decode()
+
+
+def _xlsx_rows(response):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    data = b"".join(response.streaming_content)
+    return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+
+
+def test_product_export_keeps_the_filters_and_the_officers_scope(
+    client_for, province_officer_a, product_a, product_b, django_capture_on_commit_callbacks
+):
+    # given the list page offers the export with the current filter
+    client = client_for(province_officer_a)
+    html = client.get("/bo/products/", {"q": "ca phe"}).content.decode()
+    assert 'action="/bo/products/export/"' in html
+    assert 'name="q" value="ca phe"' in html
+    # when the officer exports
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/bo/products/export/", {"q": "ca phe"})
+    job = JobRun.objects.get(kind="registry.export_products")
+    assert response["Location"] == f"/bo/jobs/{job.pk}/"
+    assert job.status == JobRun.Status.SUCCEEDED
+    # then the file holds province A's matching product and nothing of province B
+    rows = _xlsx_rows(client.get(f"/bo/jobs/{job.pk}/download/"))
+    names = [row[1] for row in rows[1:]] + [row[0] for row in rows[1:]]
+    assert product_a.name in names
+    assert product_b.name not in names
+
+
+def test_subject_export_is_refused_to_a_producer(client_for, producer):
+    assert client_for(producer).post("/bo/subjects/export/").status_code == 403
+    assert not JobRun.objects.exists()
+
+
+def test_subject_export_runs_for_a_central_officer(
+    client_for, central_officer, subject_a, subject_b, django_capture_on_commit_callbacks
+):
+    client = client_for(central_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/bo/subjects/export/", {})
+    job = JobRun.objects.get(kind="registry.export_subjects")
+    assert response.status_code == 302
+    assert job.status == JobRun.Status.SUCCEEDED
+    assert job.result.get("rows", 0) >= 2
