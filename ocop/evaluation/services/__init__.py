@@ -12,6 +12,7 @@ from ocop.evaluation.services.councils import (
 from ocop.evaluation.services.criteria import criterion_correct, ensure_can_correct_criteria
 from ocop.evaluation.services.dossiers import (
     DossierIssue,
+    advisory_report_save,
     dossier_check,
     dossier_create,
     dossier_evidence_link,
@@ -27,6 +28,7 @@ from ocop.evaluation.services.rounds import round_create_extra, round_plan_year,
 
 __all__ = [
     "DossierIssue",
+    "advisory_report_save",
     "conflict_declare",
     "council_close_scoring",
     "council_create",

@@ -611,3 +611,28 @@ def dossier_mark_decided(
         locked.decided_at = timezone.now()
         locked.save(update_fields=["decision_ref", "decided_at"])
         return locked
+
+
+def advisory_report_save(*, actor, dossier: Dossier, report: dict, expected_revision: int) -> Dossier:
+    """The advisory team (or the provincial agency) records its review while the dossier is in advisory review:
+    {"findings", "site_survey", "extra_tests_requested", ...} (26/2026/QĐ-TTg Điều 7 khoản 3). Scoring cannot
+    open without findings. Raises PermissionDenied, ValidationError (`transition_invalid`), Conflict."""
+    with transaction.atomic():
+        access.ensure_can_view_dossier(actor, dossier)
+        locked = _locked(dossier, expected_revision)
+        if locked.status != S.ADVISORY_REVIEW:
+            raise ValidationError(_("Hồ sơ không ở bước tổ tư vấn xem xét."), code="transition_invalid")
+        if not access.dossier_actor_kinds(actor, locked) & {access.ADVISORY, access.PROVINCE}:
+            raise PermissionDenied(code="advisory_only")
+        locked.advisory_report = {**locked.advisory_report, **(report or {})}
+        _bump(locked, "advisory_report")
+        DossierEvent.objects.create(
+            dossier=locked,
+            actor=actor,
+            from_status=locked.status,
+            to_status=locked.status,
+            data={"advisory_report": report},
+            revision=locked.revision,
+        )
+        audit_record(action="evaluation.advisory_report_saved", actor=actor, target=locked)
+        return locked

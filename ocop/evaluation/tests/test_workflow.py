@@ -155,3 +155,24 @@ def test_overdue_list_shows_steps_past_due_in_scope(product, producer, council_a
     assert list(dossier_overdue_list(user=people["commune"], on=datetime.date(2026, 1, 2))) == [dossier]
     assert list(dossier_overdue_list(user=people["province_b"], on=datetime.date(2026, 1, 2))) == []
     assert list(dossier_overdue_list(user=people["commune"], on=datetime.date(2026, 1, 1))) == []
+
+
+def test_advisory_team_records_findings_then_the_chair_opens_scoring(product, producer, council_a, people):
+    from ocop.evaluation.services import advisory_report_save, council_open_scoring
+
+    dossier = _at(dossier_create(actor=producer, product=product), S.ADVISORY_REVIEW, council_a)
+    with pytest.raises(ValidationError) as err:
+        council_open_scoring(actor=people["chair"], dossier=dossier)
+    assert err.value.code == "advisory_report_missing"
+    with pytest.raises(PermissionDenied):
+        advisory_report_save(
+            actor=people["m1"], dossier=dossier, report={"findings": "x"}, expected_revision=dossier.revision
+        )
+    dossier = advisory_report_save(
+        actor=people["advisor"],
+        dossier=dossier,
+        report={"findings": "Đạt", "site_survey": True},
+        expected_revision=dossier.revision,
+    )
+    session = council_open_scoring(actor=people["chair"], dossier=dossier)
+    assert session.attempt == 1 and Dossier.objects.get(pk=dossier.pk).status == S.COUNCIL_SCORING
