@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ocop.registry",
     "ocop.evaluation",
     "ocop.certification",
+    "ocop.traceability",
     "ocop.backoffice",
     "ocop.public",
     "ocop.interop",

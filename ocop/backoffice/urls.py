@@ -12,4 +12,8 @@ urlpatterns = [
     path("jobs/", include("ocop.backoffice.jobs.urls")),
     path("geo/", include("ocop.backoffice.geo.urls")),
     path("", include("ocop.backoffice.registry.urls")),
+    path("dossiers/", include("ocop.backoffice.evaluation.urls")),
+    path("councils/", include("ocop.backoffice.councils.urls")),
+    path("stamps/", include("ocop.backoffice.stamps.urls")),
+    path("trace/", include("ocop.backoffice.traceability.urls")),
 ]

@@ -7,7 +7,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from ocop.core.errors import DomainError
-from ocop.interop.routers import accounts, geo, registry, system
+from ocop.interop.routers import accounts, evaluation, geo, registry, stamps, system, traceability
 from ocop.interop.routers import certification as certification_router
 
 api = NinjaAPI(
@@ -52,3 +52,6 @@ api.add_router("", geo.router)
 api.add_router("", accounts.router)
 api.add_router("", registry.router)
 api.add_router("", certification_router.router)
+api.add_router("", evaluation.router)
+api.add_router("", stamps.router)
+api.add_router("", traceability.router)

@@ -26,6 +26,8 @@ DOMAINS = [
     "traceability",
     "catalogue",
     "reporting",
+    "councils",
+    "stamps",
     "jobs",
 ]
 APPS = ["core", "backoffice", "public", "interop"]
