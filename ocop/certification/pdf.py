@@ -7,42 +7,29 @@ The QR code points at the public verification page `PUBLIC_URL/verify/certificat
 
 import io
 import math
-from pathlib import Path
 
-import segno
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from reportlab.lib.colors import Color, black, white
+from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from ocop.certification.selectors import province_name
+from ocop.core.pdf import BOLD, FONT_DIR, REGULAR  # noqa: F401  (FONT_DIR: kept importable from here)
+from ocop.core.pdf import draw_qr as _qr
+from ocop.core.pdf import register_fonts as _register_fonts
+from ocop.core.pdf import vn_date as _date
 
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
-REGULAR, BOLD = "OcopDejaVuSans", "OcopDejaVuSans-Bold"
 RED = Color(0.70, 0.10, 0.12)
 GOLD = Color(0.93, 0.69, 0.13)
 DARK_GOLD = Color(0.62, 0.42, 0.05)
 INK = Color(0.12, 0.12, 0.16)
 
 
-def _register_fonts() -> None:
-    registered = pdfmetrics.getRegisteredFontNames()
-    for name, file in ((REGULAR, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf")):
-        if name not in registered:
-            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
-
-
 def verification_url(number: str) -> str:
     return f"{settings.PUBLIC_URL}/verify/certificate/{number}"
-
-
-def _date(value) -> str:
-    return value.strftime("%d/%m/%Y") if value else "—"
 
 
 def _star(c: canvas.Canvas, cx: float, cy: float, radius: float) -> None:
@@ -59,21 +46,6 @@ def _star(c: canvas.Canvas, cx: float, cy: float, radius: float) -> None:
     c.setStrokeColor(DARK_GOLD)
     c.setLineWidth(0.8)
     c.drawPath(path, fill=1, stroke=1)
-
-
-def _qr(c: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
-    """QR code as vector squares with its quiet zone, `size` points wide, lower-left corner at (x, y)."""
-    qr = segno.make(data, error="m", micro=False)
-    matrix = [list(row) for row in qr.matrix_iter(scale=1, border=4)]
-    module = size / len(matrix)
-    c.setFillColor(white)
-    c.rect(x, y, size, size, stroke=0, fill=1)
-    c.setFillColor(black)
-    for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + 1) * module
-        for col_index, dark in enumerate(row):
-            if dark:
-                c.rect(x + col_index * module, top, module, module, stroke=0, fill=1)
 
 
 def _centred(c: canvas.Canvas, text: str, y: float, font: str, size: float, width: float, *, max_lines=2) -> float:
