@@ -10,12 +10,13 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from ocop.core.audit import audit_record
 from ocop.core.errors import NotFound
 from ocop.core.jobs import jobrun_file_path, jobrun_get_for_user
 from ocop.interop.auth import api_auth
+from ocop.interop.pagination import CappedCountPagination
 from ocop.registry import exports, selectors, services
 from ocop.registry.jobs import import_job_start
 from ocop.registry.models import ProductCategory
@@ -167,7 +168,7 @@ def _category(category_id):
 
 
 @router.get("/subjects", response=list[SubjectOut], auth=api_auth, summary="List subjects in the caller's scope")
-@paginate(LimitOffsetPagination)
+@paginate(CappedCountPagination)
 def subject_list(
     request, province: str = "", commune: str = "", legal_form: str = "", verification_status: str = "", q: str = ""
 ):
@@ -207,7 +208,7 @@ def subject_update(request, subject_id: int, payload: SubjectPatch):
 
 
 @router.get("/products", response=list[ProductOut], auth=optional_auth, summary="List products")
-@paginate(LimitOffsetPagination)
+@paginate(CappedCountPagination)
 def product_list(
     request,
     province: str = "",

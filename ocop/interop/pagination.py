@@ -1,0 +1,33 @@
+"""Pagination for large searchable lists.
+
+An exact COUNT over a broad accent-free search ("dong thap" matches tens of thousands of products)
+costs more than the page itself. Lists count at most `COUNT_CAP` rows (`SELECT COUNT(*) FROM (… LIMIT
+cap + 1)`) and say when the count is a lower bound, which is all a paging UI or a partner needs.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+
+COUNT_CAP = 1000
+
+
+class CappedCountPagination(LimitOffsetPagination):
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description=f"Number of matching rows, at most {COUNT_CAP}.")
+        count_is_lower_bound: bool = Field(
+            description=f"True when more than {COUNT_CAP} rows match and `count` stops at the cap."
+        )
+
+    def paginate_queryset(self, queryset: QuerySet, pagination: Any, request, **params) -> Any:
+        offset = pagination.offset
+        limit: int = min(pagination.limit, self.max_limit)
+        counted = queryset.order_by()[: COUNT_CAP + 1].count()
+        return {
+            self.items_attribute: queryset[offset : offset + limit],
+            "count": min(counted, COUNT_CAP),
+            "count_is_lower_bound": counted > COUNT_CAP,
+        }
