@@ -83,7 +83,7 @@ def test_one_decision_certifies_3_and_4_stars_and_refuses_recognition_to_2_stars
     assert DossierEvent.objects.filter(dossier=two, to_status=S.NOT_RECOGNISED).exists()
 
 
-def test_upgrade_supersedes_the_previous_certificate(scored, province_officer_a, province_a, process, commune_a):
+def test_upgrade_supersedes_the_previous_certificate(scored, province_officer_a):
     # given a 3★ product holding a certificate, then upgraded to 4★
     first = scored(3)
     old = _record(province_officer_a, [first], number="1/QĐ-UBND", decided_on=D(2026, 7, 1)).certificates[0]
@@ -96,7 +96,7 @@ def test_upgrade_supersedes_the_previous_certificate(scored, province_officer_a,
     assert new.star == 4
 
 
-def test_nothing_is_written_when_one_dossier_cannot_be_decided(scored, province_officer_a, process):
+def test_nothing_is_written_when_one_dossier_cannot_be_decided(scored, province_officer_a):
     # given one scored dossier and one still scoring (no final result)
     ok = scored(4)
     pending = scored(3)
@@ -187,7 +187,7 @@ def test_a_producer_cannot_record_a_decision(scored, producer):
         _record(producer, [dossier])
 
 
-def test_empty_list_and_unknown_level_are_refused(province_officer_a, process):
+def test_empty_list_and_unknown_level_are_refused(province_officer_a):
     with pytest.raises(ValidationError) as err:
         _record(province_officer_a, [])
     assert "dossiers" in err.value.fields
