@@ -12,9 +12,18 @@ from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
 COUNT_CAP = 1000
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 500
 
 
 class CappedCountPagination(LimitOffsetPagination):
+    """Limit/offset with a capped count; pages of 20 by default (a search result page, not a dump —
+    exports are jobs)."""
+
+    class Input(Schema):
+        limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+        offset: int = Field(0, ge=0)
+
     class Output(Schema):
         items: list[Any]
         count: int = Field(description=f"Number of matching rows, at most {COUNT_CAP}.")
