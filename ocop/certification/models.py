@@ -279,3 +279,14 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.certificate_id}"
+
+
+# Stamp models live in their own module; importing them here registers them with the certification app.
+from ocop.certification.stamps.models import (  # noqa: E402, F401
+    CounterfeitAlert,
+    ScanEvent,
+    ScanOutcome,
+    StampBatch,
+    StampKey,
+    StampPolicy,
+)
