@@ -13,7 +13,6 @@ from ocop.traceability.services import (
     DocumentTooLarge,
     epcis_capture,
     lot_class_uri,
-    lot_create,
     trace_chain_verify,
     trace_event_record,
 )
