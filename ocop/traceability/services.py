@@ -45,6 +45,13 @@ class DocumentTooLarge(DomainError):
     code = "epcis_too_large"
 
 
+class EpcisInvalid(ValidationError):
+    """Not an EPCIS 2.0 document the schema accepts: a malformed request (400), not a domain refusal."""
+
+    status = 400
+    code = "epcis_invalid"
+
+
 # ---------------------------------------------------------------------------------------------------- lots
 def _clean_lot(*, product, values: dict) -> dict:
     errors: dict[str, list] = {}
@@ -304,16 +311,14 @@ def _resolve_lots(*, actor, events: list) -> list[tuple[Lot, dict]]:
 
 
 def epcis_document_check(*, document) -> None:
-    """Raise ValidationError(code="epcis_invalid", fields={JSON path: [schema errors]}) unless `document` is an
+    """Raise EpcisInvalid (400, fields={JSON path: [schema errors]}) unless `document` is an
     EPCIS 2.0 EPCISDocument valid against the vendored official schema."""
     if not isinstance(document, dict) or document.get("type") != "EPCISDocument":
         message = _("Cần một EPCISDocument (type = EPCISDocument).")
-        raise ValidationError(message, code="epcis_invalid", fields={"$.type": [message]})
+        raise EpcisInvalid(message, fields={"$.type": [message]})
     errors = document_errors(document)
     if errors:
-        raise ValidationError(
-            _("Tài liệu EPCIS không hợp lệ theo lược đồ EPCIS 2.0."), code="epcis_invalid", fields=errors
-        )
+        raise EpcisInvalid(_("Tài liệu EPCIS không hợp lệ theo lược đồ EPCIS 2.0."), fields=errors)
 
 
 def epcis_capture(*, actor, document: dict, size: int = 0) -> list[TraceEvent]:

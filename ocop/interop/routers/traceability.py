@@ -13,9 +13,8 @@ from typing import Any
 from django.http import JsonResponse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from ocop.core.errors import ValidationError
 from ocop.interop.auth import api_auth
 from ocop.traceability import selectors, services
 
@@ -52,15 +51,13 @@ def _read_body(request) -> tuple[dict, int]:
         raise services.DocumentTooLarge(_("Tài liệu EPCIS lớn hơn 5 MB; hãy chia thành nhiều tài liệu."))
     content_type = (request.content_type or "").split(";")[0].strip().lower()
     if content_type not in JSON_TYPES:
-        raise ValidationError(
-            _("Cần gửi tài liệu JSON (application/json hoặc application/ld+json)."), code="epcis_invalid"
-        )
+        raise services.EpcisInvalid(_("Cần gửi tài liệu JSON (application/json hoặc application/ld+json)."))
     body = request.body
     try:
         return json.loads(body), len(body)
     except (ValueError, UnicodeDecodeError) as exc:
         message = _("Nội dung không phải JSON hợp lệ.")
-        raise ValidationError(message, code="epcis_invalid", fields={"$": [message]}) from exc
+        raise services.EpcisInvalid(message, fields={"$": [message]}) from exc
 
 
 @router.post(
@@ -91,13 +88,8 @@ def epcis_capture(request):
     keyed by JSON path, 422 `epcis_unknown_lot` with the events' paths, 413 `epcis_too_large` past 5 MB or
     10,000 events, 403 for a product outside the caller's rights, 409 for an eventID already stored."""
     document, size = _read_body(request)
-    try:
-        rows = services.epcis_capture(actor=request.user, document=document, size=size)
-    except ValidationError as exc:
-        if exc.code == "epcis_invalid":
-            exc.status = 400  # a malformed request, not a domain refusal
-        raise
-    return 201, {"captured": len(rows), "eventIDs": [row.event_id for row in rows]}
+    rows = services.epcis_capture(actor=request.user, document=document, size=size)
+    return Status(201, {"captured": len(rows), "eventIDs": [row.event_id for row in rows]})
 
 
 @router.get(
