@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.certification.models import Certificate
 from ocop.certification.selectors import certificate_get_by_number, certificate_public_view, normalise_number
+from ocop.certification.stamps.codes import code_normalise
 from ocop.core.errors import NotFound
 
 STATUS_LABELS = {
@@ -20,10 +21,12 @@ def landing(request):
 
 
 def verify(request):
-    """Entry to verification: a certificate number opens its page; stamp codes come with traceability."""
+    """Entry to verification: a certificate number opens its page, a typed stamp code its scan page."""
     query = request.GET.get("q", "").strip()[:64]
     if query and Certificate.objects.filter(number=normalise_number(query)).exists():
         return redirect("public:certificate-verify", number=normalise_number(query))
+    if query and code_normalise(query):
+        return redirect("public:stamp-scan", code=code_normalise(query))
     return render(request, "public/verify.html", {"query": query})
 
 
