@@ -430,3 +430,10 @@ def test_decision_errors_are_shown_on_the_dossier_row(dossier, client_for, provi
     response = client_for(province_officer_b).post(reverse("bo:councils:decision-record", args=[dossier.round_id]))
     assert response.status_code == 404
     assert client_for(province_officer_b).get(reverse("bo:councils:certificate-pdf", args=["X"])).status_code == 404
+
+
+def test_sheet_page_in_english(dossier, seat, client_for):
+    client = client_for(seat("m1"))
+    client.post(reverse("set_language"), {"language": "en"})
+    page = client.get(reverse("bo:councils:sheet-detail", args=[dossier.pk])).content.decode()
+    assert "Conflict of interest declaration" in page and "No conflict of interest" in page
