@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.access import scope_for
+from ocop.certification.access import ensure_can_create_decision
 from ocop.certification.models import Certificate, Decision, Level
 from ocop.certification.services import certificate_issue, certificate_reevaluation_end, decision_create
 from ocop.core.errors import ValidationError
@@ -157,8 +158,15 @@ def decision_record_from_results(
             code="decision_invalid",
             fields={"level": [_("Cấp quyết định không hợp lệ.")]},
         )
+    dossiers = list(dossiers)
+    provinces = {d.province_code for d in dossiers}
+    if level == Level.CENTRAL or len(provinces) == 1:
+        # Who may record this level's decision is known before the dossiers are examined: refuse early (403).
+        for dossier in dossiers:
+            ensure_can_view_dossier(actor, dossier)
+        ensure_can_create_decision(actor, level=level, province_code="" if level == Level.CENTRAL else provinces.pop())
     with transaction.atomic():
-        plans = _plan(actor=actor, dossiers=list(dossiers), level=level)
+        plans = _plan(actor=actor, dossiers=dossiers, level=level)
         province_code = plans[0].dossier.province_code if level == Level.PROVINCE else ""
         decision = decision_create(
             actor=actor,
