@@ -187,3 +187,4 @@ def test_lot_page_in_english(lot, producer, client_for):
     response = client.get(reverse("bo:traceability:lot-detail", args=[lot.pk]), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 200
+    assert "Location trace code (TCVN 13274)" in response.content.decode()
