@@ -51,9 +51,13 @@ def _login(page, username):
 def _member_scores(page, dossier, username, points, keys):
     _login(page, username)
     page.goto("/bo/councils/scoring/")
+    if username == "chair":
+        screenshot(page, "council-scoring-list-phone")
     page.click(f"li[data-dossier='{dossier.pk}'] a.scoring-link")
     # the conflict-of-interest declaration comes first
     page.check("input[name=has_conflict][value=no]")
+    if username == "chair":
+        screenshot(page, "council-conflict-phone")
     page.click("#conflict button[type=submit]")
     page.wait_for_selector("#sheet-form")
     for key, value in zip(keys, points, strict=True):
@@ -128,3 +132,10 @@ def test_three_members_score_on_phones_the_chair_closes_and_the_officer_recognis
     assert page.locator("[data-status]").get_attribute("data-status") == "valid"
     assert "3" in page.content() and dossier.product.name in page.content()
     screenshot(page, "council-certificate-verify")
+
+    # and the round's analytics show the three members against the mean
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"/bo/councils/rounds/{dossier.round_id}/analytics/")
+    assert page.locator("tr[data-star='3'] [data-testid=star-count]").inner_text() == "1"
+    assert page.locator("table.member-deviations tbody tr").count() == 3
+    screenshot(page, "council-analytics-phone")

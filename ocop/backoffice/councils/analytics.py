@@ -1,6 +1,8 @@
 """A round's scoring at a glance for officers: members' totals against the council mean (outliers marked),
 the spread per criterion and the distribution of results by star — tables with CSS bars."""
 
+from decimal import Decimal
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
@@ -28,7 +30,7 @@ def _member_rows(data, dossiers):
                     "member": seat,
                     "product": dossier.get("product", ""),
                     "total": row["total"],
-                    "mean": dossier.get("mean", ""),
+                    "mean": Decimal(dossier["mean"]) if dossier.get("mean") else "",
                     "deviation": round(row["deviation"], 2),
                     "outlier": row["outlier"],
                     "bar": _percent(row["deviation"], 20),
