@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from ocop.backoffice.evaluation import officers, producer, self_assessment, views
+from ocop.backoffice.evaluation import officers, printing, producer, self_assessment, views
 from ocop.backoffice.navigation import NavItem, register_nav_item
 
 app_name = "evaluation"
@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:dossier_id>/commune-review/", officers.commune_review, name="commune-review"),
     path("<int:dossier_id>/intake/", officers.province_intake, name="province-intake"),
     path("<int:dossier_id>/advisory/", officers.advisory_review, name="advisory-review"),
+    path("<int:dossier_id>/print/<str:document>.pdf", printing.dossier_print, name="dossier-print"),
 ]
 
 register_nav_item(

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ocop.accounts.access import scope_for
-from ocop.backoffice.evaluation import common
+from ocop.backoffice.evaluation import common, printing
 from ocop.backoffice.evaluation.forms import DossierFilterForm
 from ocop.backoffice.registry.common import paginate, querystring_without_page
 from ocop.evaluation import access
@@ -86,6 +86,8 @@ def dossier_context(request, dossier) -> dict:
         "return_reason": common.return_reason(dossier),
         "is_overdue": common.is_overdue(dossier),
         "today": timezone.localdate(),
+        "can_print_minutes": bool(kinds & printing.OFFICER_KINDS)
+        and dossier.scoring_sessions.filter(result__isnull=False).exists(),
     }
 
 

@@ -472,3 +472,31 @@ def test_province_stale_return_keeps_the_reason_typed(client_for, province_offic
     page = response.content.decode()
     assert response.status_code == 422
     assert "Hồ sơ vừa được người khác thay đổi" in page and "Lý do tôi vừa gõ" in page
+
+
+def _pdf_text(response) -> str:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(response.content)
+    return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+
+
+def test_producer_prints_forms_01_and_02_of_their_dossier(client_for, producer, submitted):
+    client = client_for(producer)
+    assert "/print/form01.pdf" in client.get(f"/bo/dossiers/{submitted.pk}/").content.decode()
+    for document in ("form01", "form02"):
+        response = client.get(f"/bo/dossiers/{submitted.pk}/print/{document}.pdf")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert submitted.product.name in _pdf_text(response)
+
+
+def test_printing_follows_dossier_access(client_for, province_officer_b, producer, submitted):
+    assert client_for(province_officer_b).get(f"/bo/dossiers/{submitted.pk}/print/form01.pdf").status_code == 404
+    # the minutes carry members' totals: not for producers, and only after the chair closed scoring
+    assert client_for(producer).get(f"/bo/dossiers/{submitted.pk}/print/minutes.pdf").status_code == 403
+    assert client_for(producer).get(f"/bo/dossiers/{submitted.pk}/print/nope.pdf").status_code == 404
+
+
+def test_minutes_are_404_before_any_closed_scoring(client_for, commune_officer_a, submitted):
+    assert client_for(commune_officer_a).get(f"/bo/dossiers/{submitted.pk}/print/minutes.pdf").status_code == 404
