@@ -127,7 +127,12 @@ def sheet_save(request, dossier_id: int):
         score_sheet_save(actor=request.user, dossier=dossier, answers=answers, comment=comment)
     except DomainError as exc:
         if htmx:
-            context = {"preview": _preview(dossier, {}), "preview_error": str(exc.message), "dossier": dossier}
+            saved = _own_sheet(request, dossier, seat, common.open_session(dossier))
+            context = {
+                "preview": _preview(dossier, saved.answers if saved else {}),
+                "preview_error": str(exc.message),
+                "dossier": dossier,
+            }
             return render(request, TEMPLATES + "_sheet_summary.html", context)
         return _refusal(request, exc, dossier)
     if htmx:

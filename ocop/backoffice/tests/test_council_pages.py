@@ -437,3 +437,21 @@ def test_sheet_page_in_english(dossier, seat, client_for):
     client.post(reverse("set_language"), {"language": "en"})
     page = client.get(reverse("bo:councils:sheet-detail", args=[dossier.pk])).content.decode()
     assert "Conflict of interest declaration" in page and "No conflict of interest" in page
+
+
+def test_sum_of_selected_and_yes_no_criteria_render_and_score(dossier, seat, client_for):
+    # given criterion 2 printed without options (yes/no) and criterion 3 scored as the sum of ticked items
+    c1, c2, c3 = Criterion.objects.filter(sheet=dossier.criteria_sheet).order_by("position")
+    Criterion.objects.filter(pk=c2.pk).update(scoring="no_options_printed")
+    Criterion.objects.filter(pk=c3.pk).update(scoring="sum_of_selected")
+    client = client_for(seat("m1"))
+    _declare(client, dossier)
+    page = client.get(reverse("bo:councils:sheet-detail", args=[dossier.pk])).content.decode()
+    assert f'type="checkbox" name="c{c3.pk}"' in page and f'name="c{c2.pk}" value="25"' in page
+    assert "Đạt" in page and "Không đạt" in page
+    # when two items of criterion 3 are ticked (0 and 15) and criterion 2 is met
+    data = {f"c{c1.pk}": "20", f"c{c2.pk}": "25", f"c{c3.pk}": ["0", "15"], f"c{c3.pk}-present": "1"}
+    html = client.post(reverse("bo:councils:sheet-save", args=[dossier.pk]), data, HTTP_HX_REQUEST="true")
+    # then the total adds the ticked items
+    assert '<strong data-testid="running-total">60</strong>' in html.content.decode()
+    assert ScoreSheet.objects.get(member__user=seat("m1")).answers[str(c3.pk)] == [0, 15]
