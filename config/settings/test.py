@@ -22,3 +22,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_FAILURE_LIMIT = 5
+# WhiteNoise warns on every request when STATIC_ROOT is missing (a fresh clone has no var/).
+(BASE_DIR / "var" / "static").mkdir(parents=True, exist_ok=True)
