@@ -18,6 +18,9 @@ def _required(name: str) -> str:
 SECRET_KEY = _required("DJANGO_SECRET_KEY")
 DEBUG = False
 _required("DJANGO_ALLOWED_HOSTS")
+# Stamp codes are MACs under these keys; a key derived from SECRET_KEY would die with a key rotation and
+# take every printed stamp with it (docs/decisions/0007-stamp-codes.md).
+OCOP_STAMP_KEYS = _required("OCOP_STAMP_KEYS")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True

@@ -7,7 +7,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _run_check(env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "OCOP_STAMP_KEYS")
+    }
     env.update(env_overrides)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     return subprocess.run(
@@ -24,5 +26,13 @@ def test_production_refuses_to_start_without_secret_key():
 
 
 def test_production_starts_with_its_secrets():
-    result = _run_check({"DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "ocop.example.vn"})
+    result = _run_check(
+        {"DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "ocop.example.vn", "OCOP_STAMP_KEYS": "1:" + "ab" * 32}
+    )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_stamp_keys():
+    result = _run_check({"DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "ocop.example.vn"})
+    assert result.returncode != 0
+    assert "OCOP_STAMP_KEYS" in result.stderr and "Traceback" not in result.stderr
