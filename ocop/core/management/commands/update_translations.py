@@ -28,7 +28,6 @@ DOMAINS = [
     "reporting",
     "councils",
     "stamps",
-    "jobs",
 ]
 APPS = ["core", "backoffice", "public", "interop"]
 
