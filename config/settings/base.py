@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ocop.core.ratelimit.PublicRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -214,3 +215,8 @@ OCOP_SEEDERS = [
     "ocop.registry.seed.seed",
     "ocop.evaluation.seed.seed",
 ]
+
+# Anonymous reads of public pages and the open API, per client address: "requests/seconds"; "0" = off.
+OCOP_PUBLIC_RATE_LIMIT = os.environ.get("OCOP_PUBLIC_RATE_LIMIT", "600/60")
+# Set behind exactly one reverse proxy / load balancer that appends the client to X-Forwarded-For.
+OCOP_TRUST_X_FORWARDED_FOR = env_bool("OCOP_TRUST_X_FORWARDED_FOR", False)

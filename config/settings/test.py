@@ -24,3 +24,5 @@ STORAGES = {
 AXES_FAILURE_LIMIT = 5
 # WhiteNoise warns on every request when STATIC_ROOT is missing (a fresh clone has no var/).
 (BASE_DIR / "var" / "static").mkdir(parents=True, exist_ok=True)
+# Tests hit public endpoints far faster than a person; the rate-limit tests set their own limit.
+OCOP_PUBLIC_RATE_LIMIT = "0"
