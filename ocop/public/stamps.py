@@ -51,9 +51,22 @@ def _provinces():
     return cache.get_or_set("public:stamp-provinces", load, 3600)
 
 
+def _timeline(verification) -> list:
+    """The journey of the stamp's lot (traceability events), when the batch names a recorded lot."""
+    batch = verification.batch
+    if batch is None or not batch.lot_code:
+        return []
+    from ocop.traceability.models import Lot
+    from ocop.traceability.selectors import lot_timeline
+
+    lot = Lot.objects.filter(product_id=batch.product_id, lot_code=batch.lot_code).first()
+    return lot_timeline(lot=lot) if lot is not None else []
+
+
 def _render(request, verification, *, alert_kinds=(), event=None, located=False, location_error=False):
     view = stamp_public_view(verification, alert_kinds=alert_kinds)
     context = {
+        "timeline": _timeline(verification),
         "v": view,
         "outcome_label": OUTCOME_LABELS.get(view["outcome"], OUTCOME_LABELS["invalid"]),
         "outcome_alert": OUTCOME_ALERT.get(view["outcome"], "error"),

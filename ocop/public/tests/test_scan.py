@@ -142,3 +142,44 @@ def test_verify_form_opens_a_typed_stamp_code(stamp_batch, client):
     response = client.get("/verify/", {"q": codes.code_grouped(code).lower()})
 
     assert response.status_code == 302 and response["Location"] == f"/s/{code}"
+
+
+def test_scan_page_shows_the_lots_trace_timeline(stamp_batch, client, central_officer):
+    import datetime
+
+    from django.utils import timezone
+
+    from ocop.traceability.services import lot_create, trace_event_record
+
+    # given the stamp's lot is recorded with two events
+    lot = lot_create(
+        actor=central_officer,
+        product=stamp_batch.product,
+        values={"lot_code": stamp_batch.lot_code, "produced_on": datetime.date(2026, 10, 1), "quantity": 100},
+    )
+    now = timezone.now()
+    trace_event_record(
+        actor=central_officer,
+        lot=lot,
+        event_type="ObjectEvent",
+        biz_step="commissioning",
+        event_time=now - datetime.timedelta(days=2),
+        note="Rang xay tại xưởng",
+    )
+    trace_event_record(
+        actor=central_officer,
+        lot=lot,
+        event_type="ObjectEvent",
+        biz_step="shipping",
+        event_time=now - datetime.timedelta(days=1),
+    )
+    # when a consumer scans the stamp
+    html = client.get(f"/s/{first_code(stamp_batch)}").content.decode()
+    # then the page shows the lot's journey, oldest first
+    timeline = html.split('data-testid="trace-timeline"')[1].split("</ol>")[0]
+    assert timeline.count("<li>") == 2
+    assert timeline.index("Rang xay tại xưởng") < timeline.rindex("<li>")
+
+
+def test_scan_page_without_a_recorded_lot_has_no_timeline(stamp_batch, client):
+    assert "trace-timeline" not in client.get(f"/s/{first_code(stamp_batch)}").content.decode()
