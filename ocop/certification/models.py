@@ -5,37 +5,14 @@ published lists (source "imported", by the registry importer). Status over time 
 the `status` column is kept in sync for reporting (docs/decisions/0006-certificate-number.md).
 """
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ocop.core.files import private_storage
 from ocop.core.models import TimeStampedModel
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files under PRIVATE_ROOT, never served directly (only through views that check access). The root is read
-    on every use, so a settings change (tests, a moved volume) takes effect without a restart."""
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-
-def private_storage():
-    return PrivateStorage()
 
 
 class Level(models.TextChoices):

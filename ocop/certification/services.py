@@ -15,6 +15,7 @@ from ocop.certification.models import Certificate, Decision, Level, Notification
 from ocop.certification.selectors import regime_deadline, regime_setting
 from ocop.core.audit import audit_record
 from ocop.core.errors import Conflict, ValidationError
+from ocop.core.files import sniff_content_type
 from ocop.core.text import nfc
 from ocop.registry.models import Product
 
@@ -205,9 +206,9 @@ def _check_report_file(report_file) -> None:
         return
     if report_file.size > MAX_REPORT_BYTES:
         raise ValidationError(fields={"report_file": [_("Tệp báo cáo quá lớn (tối đa 10 MB).")]})
-    head = report_file.read(5)
+    head = report_file.read(16)
     report_file.seek(0)
-    if head != b"%PDF-":
+    if sniff_content_type(head) != "application/pdf":
         raise ValidationError(fields={"report_file": [_("Tệp báo cáo phải là PDF.")]})
 
 

@@ -6,34 +6,12 @@ prior certificate as plain values (id, star, validity end) instead of a foreign 
 one-way.
 """
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class PrivateStorage(FileSystemStorage):
-    """Files under PRIVATE_ROOT (read at use, so settings overrides apply), never under MEDIA_URL."""
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-
-def private_storage():
-    """Evidence files are private: stored under PRIVATE_ROOT and served only through views that check access."""
-    return PrivateStorage()
+from ocop.core.files import private_storage
 
 
 class Level(models.TextChoices):

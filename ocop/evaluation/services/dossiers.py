@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.core.audit import audit_record
 from ocop.core.errors import Conflict, PermissionDenied, ValidationError
+from ocop.core.files import sniff_content_type
 from ocop.core.text import nfc
 from ocop.evaluation import access, rules, workflow
 from ocop.evaluation.models import (
@@ -31,8 +32,6 @@ from ocop.evaluation.services.rounds import holidays, round_for_forwarding, toda
 
 S = Dossier.Status
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024  # platform limit on uploads, not a legal number
-# Content signatures: the type is decided by the bytes, never by the name or the browser's claim.
-SIGNATURES = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
 # Form 02 (Phụ lục III Mẫu 02) sections the subject fills before submitting.
 FORM02_SECTIONS = ("general", "legal_papers", "history", "business_results", "plan_ahead")
 FORM02_GENERAL_FIELDS = ("representative_gender", "representative_ethnicity")
@@ -248,13 +247,6 @@ def self_assessment_save(*, actor, dossier: Dossier, answers: dict, expected_rev
 # --- evidence -----------------------------------------------------------------------------------------------
 
 
-def _sniff(head: bytes) -> str | None:
-    for signature, content_type in SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    return None
-
-
 @transaction.atomic
 def evidence_upload(
     *,
@@ -285,7 +277,7 @@ def evidence_upload(
         raise ValidationError(
             _("Tệp vượt quá 10 MB."), code="evidence_too_large", fields={"file": _("Tệp vượt quá 10 MB.")}
         )
-    content_type = _sniff(content[:16])
+    content_type = sniff_content_type(content[:16])
     if content_type is None:
         message = _("Chỉ nhận tệp PDF, JPEG hoặc PNG.")
         raise ValidationError(message, code="evidence_type", fields={"file": message})
