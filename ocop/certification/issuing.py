@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.access import scope_for
+from ocop.certification import rules
 from ocop.certification.access import ensure_can_create_decision
 from ocop.certification.models import Certificate, Decision, Level
 from ocop.certification.services import certificate_issue, certificate_reevaluation_end, decision_create
@@ -47,15 +48,6 @@ class _Plan:
     recognise: bool
 
 
-def _recognising_stars(regime, level: str) -> set[int]:
-    return {
-        int(star)
-        for entry in regime.levels or []
-        if entry.get("level") == level and entry.get("role") == "evaluate_recognise"
-        for star in entry.get("stars") or []
-    }
-
-
 def _plan_one(dossier: Dossier, level: str) -> tuple[_Plan | None, str]:
     """What the decision does with one dossier, or the reason it cannot decide it."""
     if dossier.status not in DECIDABLE:
@@ -74,7 +66,7 @@ def _plan_one(dossier: Dossier, level: str) -> tuple[_Plan | None, str]:
             # The centre does not decide non-recognition: it returns the dossier to the province (Art. 7(4)).
             return None, str(_("Kết quả dưới 5 sao: trả hồ sơ về tỉnh thay vì ra quyết định cấp trung ương."))
         return _Plan(dossier, result, recognise=False), ""
-    if result.star not in _recognising_stars(dossier.regime, level):
+    if result.star not in rules.recognising_stars(dossier.regime.levels, level):
         return None, str(
             _("Kết quả %(star)s sao không thuộc thẩm quyền công nhận của cấp này.") % {"star": result.star}
         )

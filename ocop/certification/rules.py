@@ -78,3 +78,14 @@ def certificate_number_prefix(*, level: str, province_code: str, year: int) -> s
 
 def certificate_number_format(*, prefix: str, sequence: int) -> str:
     return f"{prefix}-{sequence:05d}"
+
+
+def recognising_stars(regime_levels: list | None, level: str) -> set[int]:
+    """Stars the `level` (province / central) evaluates and recognises under a regime's `levels` data
+    (26/2026/QĐ-TTg Art. 4: the province 3★/4★, the ministry 5★)."""
+    return {
+        int(star)
+        for entry in regime_levels or []
+        if entry.get("level") == level and entry.get("role") == "evaluate_recognise"
+        for star in entry.get("stars") or []
+    }

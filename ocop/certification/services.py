@@ -87,22 +87,13 @@ def decision_create(
     return decision
 
 
-def _recognising_stars(regime, level: str) -> set[int]:
-    return {
-        int(star)
-        for entry in regime.levels or []
-        if entry.get("level") == level and entry.get("role") == "evaluate_recognise"
-        for star in entry.get("stars") or []
-    }
-
-
 def _check_issue(*, decision, product, star, score, regime, level) -> dict:
     """Field errors for an issue request (empty when it may go ahead)."""
     errors: dict[str, list] = {}
     min_stars = int((regime.data or {}).get("recognised_min_stars", 3))
     if not isinstance(star, int) or star < min_stars or star > 5:
         errors["star"] = [_("Chỉ sản phẩm đạt từ 3 đến 5 sao được cấp giấy chứng nhận.")]
-    elif star not in _recognising_stars(regime, level):
+    elif star not in rules.recognising_stars(regime.levels, level):
         # 26/2026/QĐ-TTg Art. 4: the province recognises 3★/4★, the ministry 5★.
         errors["star"] = [_("Cấp quyết định này không có thẩm quyền công nhận hạng sao đã chọn.")]
     if level != decision.level:
