@@ -6,7 +6,6 @@ run. Rows are the selector's list intersected with the actor's administrative sc
 returns other provinces' public products, which an officer may browse but must not receive as a bulk file.
 """
 
-import xlsxwriter
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +15,7 @@ from ocop.core.errors import PermissionDenied, ValidationError
 from ocop.core.jobs import jobrun_start
 from ocop.core.models import JobRun
 from ocop.core.text import nfc
+from ocop.core.xlsx import xlsx_write_rows
 from ocop.registry import access, selectors
 from ocop.registry.models import Product, Subject
 
@@ -121,25 +121,6 @@ def _unit_names() -> dict[str, str]:
     return dict(units.values_list("code", "full_name"))
 
 
-def _write_xlsx(*, progress, filename: str, sheet_name: str, headers: list, rows, total: int, to_row) -> int:
-    """Stream `rows` into an XLSX file; constant_memory keeps one row in memory whatever the list size."""
-    path = progress.output_path(filename)
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    count = 0
-    try:
-        sheet = workbook.add_worksheet(sheet_name)
-        sheet.write_row(0, 0, [str(h) for h in headers], workbook.add_format({"bold": True}))
-        sheet.freeze_panes(1, 0)
-        for count, obj in enumerate(rows, start=1):
-            sheet.write_row(count, 0, to_row(obj))
-            progress(count, total)
-        sheet.set_column(0, len(headers) - 1, 22)
-    finally:
-        workbook.close()
-    progress(count, total, force=True)
-    return count
-
-
 def products_export_run(*, job: JobRun, progress) -> dict:
     """Job body: write the starter's scoped product list (params["filters"]) to XLSX. Raises PermissionDenied."""
     actor = _export_actor(job)
@@ -182,7 +163,7 @@ def products_export_run(*, job: JobRun, progress) -> dict:
             p.get_status_display(),
         ]
 
-    rows = _write_xlsx(
+    rows = xlsx_write_rows(
         progress=progress,
         filename="san-pham-ocop.xlsx",
         sheet_name=str(_("Sản phẩm")),
@@ -230,7 +211,7 @@ def subjects_export_run(*, job: JobRun, progress) -> dict:
             s.product_count,
         ]
 
-    rows = _write_xlsx(
+    rows = xlsx_write_rows(
         progress=progress,
         filename="chu-the-ocop.xlsx",
         sheet_name=str(_("Chủ thể")),
