@@ -9,10 +9,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ocop.accounts.access import scope_for
 from ocop.certification import rules
 from ocop.certification.access import ensure_can_create_decision
 from ocop.certification.models import Certificate, Decision, Level
@@ -207,27 +205,3 @@ def _apply(*, actor, plan: _Plan, decision: Decision, level: str, record: Decisi
     prior = _prior_certificate(dossier) if dossier.kind == Dossier.Kind.REEVALUATION else None
     if prior is not None and prior.reevaluation_grace_until is not None:
         certificate_reevaluation_end(actor=actor, certificate=prior, decided_on=decision.decided_on)
-
-
-def certificate_list_for_user(*, user, status: str = "", star: int | None = None, q: str = ""):
-    """Certificates of products in `user`'s scope (officers: their province/commune, nationwide for central
-    officers; producers: their subjects' products), newest first. Anyone else gets none.
-
-    Lives here until certification.selectors grows a scoped list (it only has public reads today)."""
-    if not getattr(user, "is_authenticated", False):
-        return Certificate.objects.none()
-    scope = scope_for(user)
-    visible = scope.filter_q(
-        province_field="product__subject__province_code", commune_field="product__subject__current_commune_code"
-    )
-    subject_ids = [int(s) for s in scope.subject_ids if str(s).isdigit()]
-    if subject_ids:
-        visible |= Q(product__subject_id__in=subject_ids)
-    qs = Certificate.objects.filter(visible).select_related("product__subject", "regime", "superseded_by")
-    if status:
-        qs = qs.filter(status=status)
-    if star:
-        qs = qs.filter(star=star)
-    if q:
-        qs = qs.filter(number__icontains=q.strip())
-    return qs.order_by("-valid_from", "-id")

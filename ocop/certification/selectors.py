@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ocop.accounts.access import scope_for
 from ocop.certification import rules
 from ocop.certification.models import Certificate
 from ocop.core.errors import NotFound, ValidationError
@@ -95,3 +96,25 @@ def certificate_public_view(certificate: Certificate, *, on: datetime.date | Non
         "level": certificate.issuing_level,
         "superseded_by": certificate.superseded_by.number if certificate.superseded_by_id else None,
     }
+
+
+def certificate_list_for_user(*, user, status: str = "", star: int | None = None, q: str = ""):
+    """Certificates of products in `user`'s scope (officers: their province/commune, nationwide for central
+    officers; producers: their subjects' products), newest first. Anyone else gets none."""
+    if not getattr(user, "is_authenticated", False):
+        return Certificate.objects.none()
+    scope = scope_for(user)
+    visible = scope.filter_q(
+        province_field="product__subject__province_code", commune_field="product__subject__current_commune_code"
+    )
+    subject_ids = [int(s) for s in scope.subject_ids if str(s).isdigit()]
+    if subject_ids:
+        visible |= Q(product__subject_id__in=subject_ids)
+    qs = Certificate.objects.filter(visible).select_related("product__subject", "regime", "superseded_by")
+    if status:
+        qs = qs.filter(status=status)
+    if star:
+        qs = qs.filter(star=star)
+    if q:
+        qs = qs.filter(number__icontains=q.strip())
+    return qs.order_by("-valid_from", "-id")

@@ -84,6 +84,22 @@ def regime_scoring_policy(*, regime: Regime) -> ScoringPolicy:
 # --- dossiers, sheets, analytics ----------------------------------------------------------------------------
 
 
+def round_list_for_user(*, user):
+    """Rounds `user` may read: the query form of access.ensure_can_view_round (their province's rounds,
+    every round for nationwide officers, and rounds whose council they sit on)."""
+    from ocop.accounts.access import scope_for
+    from ocop.evaluation.models import EvaluationRound
+
+    scope = scope_for(user)
+    qs = EvaluationRound.objects.select_related("regime")
+    if scope.nationwide:
+        return qs
+    visible = Q(province_code__in=sorted(scope.province_codes)) | Q(
+        councils__members__user=user, councils__members__active=True
+    )
+    return qs.filter(pk__in=EvaluationRound.objects.filter(visible).values("pk"))
+
+
 def dossier_list_for_user(*, user, status: str | None = None):
     """Dossiers `user` may read (ocop.evaluation.access.dossier_scope_q), newest first."""
     from ocop.evaluation.access import dossier_scope_q

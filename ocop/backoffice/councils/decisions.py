@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from ocop.backoffice.councils import common
 from ocop.backoffice.councils.forms import DecisionForm
-from ocop.certification.issuing import DECIDABLE, certificate_list_for_user, decision_record_from_results
+from ocop.certification.issuing import DECIDABLE, decision_record_from_results
 from ocop.certification.pdf import certificate_pdf_bytes
+from ocop.certification.selectors import certificate_list_for_user
 from ocop.core.errors import DomainError, ValidationError
 from ocop.evaluation.selectors import dossier_list_for_user, dossier_result_final
 

@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
-from ocop.certification.issuing import certificate_list_for_user, decision_record_from_results
+from ocop.certification.issuing import decision_record_from_results
 from ocop.certification.models import Certificate, Decision
+from ocop.certification.selectors import certificate_list_for_user
 from ocop.certification.tests.conftest import issue_certificate
 from ocop.core.errors import NotFound, PermissionDenied, ValidationError
 from ocop.evaluation.models import Dossier, DossierEvent

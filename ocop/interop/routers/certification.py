@@ -9,8 +9,13 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from ocop.certification import services
-from ocop.certification.issuing import certificate_list_for_user, decision_record_from_results
-from ocop.certification.selectors import certificate_get_by_number, certificate_public_view, certificate_status
+from ocop.certification.issuing import decision_record_from_results
+from ocop.certification.selectors import (
+    certificate_get_by_number,
+    certificate_list_for_user,
+    certificate_public_view,
+    certificate_status,
+)
 from ocop.core.errors import NotFound
 from ocop.evaluation.selectors import dossier_get_for_user
 from ocop.interop.auth import api_auth

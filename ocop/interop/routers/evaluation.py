@@ -11,7 +11,6 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from ocop.accounts.access import scope_for
 from ocop.core.errors import NotFound
 from ocop.evaluation import access, selectors, services, workflow
 from ocop.evaluation.models import (
@@ -80,18 +79,6 @@ def _detail(request, dossier_id: int) -> Dossier:
 # --- rounds ---------------------------------------------------------------------------------------------------
 
 
-def _rounds_for(user):
-    """Rounds the user may read: the same test as access.ensure_can_view_round, as a query."""
-    scope = scope_for(user)
-    qs = EvaluationRound.objects.select_related("regime")
-    if scope.nationwide:
-        return qs
-    visible = Q(province_code__in=sorted(scope.province_codes)) | Q(
-        councils__members__user=user, councils__members__active=True
-    )
-    return qs.filter(pk__in=EvaluationRound.objects.filter(visible).values("pk"))
-
-
 def _round(request, round_id: int) -> EvaluationRound:
     round_ = EvaluationRound.objects.select_related("regime").filter(pk=round_id).first()
     if round_ is None:
@@ -103,7 +90,7 @@ def _round(request, round_id: int) -> EvaluationRound:
 @router.get("/rounds", response={200: list[RoundOut], 401: ErrorOut}, summary="Rounds in the caller's scope")
 @paginate(LimitOffsetPagination)
 def round_list(request, year: int | None = None, level: str = "", status: str = ""):
-    qs = _rounds_for(request.user)
+    qs = selectors.round_list_for_user(user=request.user)
     if year:
         qs = qs.filter(year=year)
     if level:
