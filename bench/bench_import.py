@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import vocabulary  # noqa: E402
 from bench.common import REPO, django_setup, emit, figures  # noqa: E402
 
 N = 20_000
@@ -35,33 +36,7 @@ HEADERS = [
     "decision",
     "source_url",
 ]
-PRODUCT_WORDS = [
-    "Cà phê rang xay",
-    "Cà phê Arabica",
-    "Mắm cáy",
-    "Nước mắm cá cơm",
-    "Mật ong rừng",
-    "Trà Shan tuyết",
-    "Gạo ST25",
-    "Nấm hương khô",
-    "Tinh bột nghệ",
-    "Hạt mắc ca",
-    "Khô cá lóc",
-    "Bánh tráng nướng",
-    "Rượu nếp cái hoa vàng",
-    "Chè búp khô",
-    "Xoài cát Hòa Lộc",
-    "Bưởi da xanh",
-    "Cam sành",
-    "Tiêu đen",
-    "Điều rang muối",
-    "Chả ốc bươu",
-    "Tương ớt",
-    "Yến sào",
-    "Dầu sả",
-    "Thổ cẩm dệt tay",
-    "Nón lá",
-]
+PRODUCT_WORDS = vocabulary.PRODUCT_WORDS
 QUALIFIERS = ["", "đặc biệt", "túi 500g", "hũ thủy tinh", "loại 1", "hữu cơ", "sấy thăng hoa", "truyền thống"]
 GIVEN = ["Minh", "Hải", "Lan", "Huệ", "Thịnh", "Phát", "An", "Bình", "Hòa", "Quý", "Tâm", "Đức", "Ngọc", "Thủy"]
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ"]

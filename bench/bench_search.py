@@ -15,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import vocabulary  # noqa: E402
 from bench.common import django_setup, emit, figures, timed  # noqa: E402
 
 N_PRODUCTS = 100_000
@@ -36,38 +37,7 @@ QUERIES = [
     "hop tac xa",
     "yen sao",
 ]
-PRODUCT_WORDS = [
-    "Cà phê rang xay",
-    "Cà phê Arabica",
-    "Mắm cáy",
-    "Nước mắm cá cơm",
-    "Mật ong rừng",
-    "Trà Shan tuyết",
-    "Gạo ST25",
-    "Nấm hương khô",
-    "Tinh bột nghệ",
-    "Hạt mắc ca",
-    "Khô cá lóc",
-    "Bánh tráng nướng",
-    "Rượu nếp cái hoa vàng",
-    "Chè búp khô",
-    "Xoài cát Hòa Lộc",
-    "Bưởi da xanh",
-    "Cam sành",
-    "Tiêu đen",
-    "Điều rang muối",
-    "Chả ốc bươu",
-    "Tương ớt",
-    "Yến sào",
-    "Dầu sả",
-    "Thổ cẩm dệt tay",
-    "Nón lá",
-    "Miến dong",
-    "Bánh pía",
-    "Kẹo dừa",
-    "Lạp xưởng",
-    "Trà atisô",
-]
+PRODUCT_WORDS = [*vocabulary.PRODUCT_WORDS, "Miến dong", "Bánh pía", "Kẹo dừa", "Lạp xưởng", "Trà atisô"]
 QUALIFIERS = ["", "đặc biệt", "túi 500g", "hũ thủy tinh", "loại 1", "hữu cơ", "sấy thăng hoa", "truyền thống"]
 PLACES = ["Đồng Tháp", "Cầu Đất", "Kim Bồng", "Phú Quốc", "Tây Bắc", "Mộc Châu", "Bảo Lộc", "Cái Bè", "Tam Nông"]
 GIVEN = ["Minh", "Hải", "Lan", "Huệ", "Thịnh", "Phát", "An", "Bình", "Hòa", "Quý", "Tâm", "Đức", "Ngọc", "Thủy"]
