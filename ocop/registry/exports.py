@@ -58,13 +58,13 @@ def _clean_filters(filters: dict | None, allowed: tuple[str, ...]) -> dict:
 
 
 def product_export_rows(*, user, filters: dict) -> QuerySet[Product]:
-    """Products the export of `user` contains: the scoped selector with `filters`, restricted to their scope."""
-    products = selectors.product_list_for_user(user=user, filters=filters)
-    return products.filter(access.subject_scope_q(user, prefix="subject__"))
+    """Products the export of `user` contains: their own area's products matching `filters`."""
+    return selectors.product_list_for_user(user=user, filters=filters, own_area=True)
 
 
 def subject_export_rows(*, user, filters: dict) -> QuerySet[Subject]:
-    """Subjects the export of `user` contains: the scoped selector with `filters`, restricted to their scope."""
+    """Subjects the export of `user` contains: the selector with `filters`, kept to their current scope (the
+    selector also shows subjects a user created, which may lie outside an area they no longer hold)."""
     subjects = selectors.subject_list_for_user(user=user, filters=filters)
     return subjects.filter(access.subject_scope_q(user))
 

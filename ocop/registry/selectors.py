@@ -96,8 +96,13 @@ def _public_products(at: datetime.date) -> QuerySet[Product]:
     return Product.objects.filter(_public_q(at))
 
 
-def product_list_for_user(*, user, filters: dict | None = None, at: datetime.date | None = None) -> QuerySet[Product]:
+def product_list_for_user(
+    *, user, filters: dict | None = None, at: datetime.date | None = None, own_area: bool = False
+) -> QuerySet[Product]:
     """Products the user may see: scoped for officers/producers; published recognised products for anyone else.
+
+    Everyone may also read other areas' published products (the open catalogue); `own_area=True` keeps to the
+    user's own scope, as the back office and exports do.
 
     Filters: province, commune, legal_form, category (id), stars, certificate ("valid" | "expired" | "none"), q.
     """
@@ -105,7 +110,9 @@ def product_list_for_user(*, user, filters: dict | None = None, at: datetime.dat
     at = at or timezone.localdate()
     scope_q = access.subject_scope_q(user, prefix="subject__")
     if getattr(user, "is_authenticated", False):
-        if scope_q:
+        if own_area:
+            products = Product.objects.filter(scope_q) if scope_q else Product.objects.all()
+        elif scope_q:
             products = Product.objects.filter(scope_q | Q(subject__created_by=user) | _public_q(at))
         else:  # Q() means everything (nationwide): OR-ing it would narrow it to the user's own subjects
             products = Product.objects.all()

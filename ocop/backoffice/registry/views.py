@@ -110,9 +110,7 @@ def product_list(request):
     """Officers only. The back office keeps to the officer's own area, even for published products."""
     ensure_officer(request.user)
     form = ProductFilterForm(request.GET or None)
-    products = product_list_for_user(user=request.user, filters=form.filters()).filter(
-        access.subject_scope_q(request.user, prefix="subject__")
-    )
+    products = product_list_for_user(user=request.user, filters=form.filters(), own_area=True)
     page = paginate(request, products)
     context = {"form": form, "page": page, "querystring": querystring_without_page(request)}
     return render(request, TEMPLATES + "product_list.html", context)
