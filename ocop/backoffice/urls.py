@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("ocop.backoffice.registry.urls")),
     path("dossiers/", include("ocop.backoffice.evaluation.urls")),
     path("councils/", include("ocop.backoffice.councils.urls")),
+    path("criteria/", include("ocop.backoffice.criteria.urls")),
     path("stamps/", include("ocop.backoffice.stamps.urls")),
     path("trace/", include("ocop.backoffice.traceability.urls")),
 ]
