@@ -480,6 +480,30 @@ def certificate_grace_until(*, expires_on: datetime.date, max_days: int) -> date
     return expires_on + datetime.timedelta(days=max_days)
 
 
+def transition_due_on(*, filed_on: datetime.date | None, reevaluation: bool, transition: Mapping | None):
+    """The day a dossier filed before a new regime's cutoff must be finished by, or None.
+
+    26/2026/QĐ-TTg Điều 11-12: dossiers filed before 22/05/2026 and not yet decided continue under 148 as
+    amended by 1489 and are finished within 60 days (first evaluation or upgrade) or 30 days (re-evaluation)
+    of 22/05/2026. `transition` is the new regime's "transition" data ({"cutoff", "finish_within_days":
+    {"first_or_upgrade", "reevaluation"}}); the cutoff, the days and their keys all come from it.
+    """
+    if not transition or filed_on is None:
+        return None
+    cutoff = datetime.date.fromisoformat(transition["cutoff"])
+    if filed_on >= cutoff:
+        return None
+    days = (transition.get("finish_within_days") or {}).get("reevaluation" if reevaluation else "first_or_upgrade")
+    if days is None:
+        return None
+    return cutoff + datetime.timedelta(days=int(days))
+
+
+def transition_overdue(*, due_on: datetime.date | None, decided: bool, on: datetime.date) -> bool:
+    """A transition dossier is overdue once its deadline has passed without a decision."""
+    return due_on is not None and not decided and due_on < on
+
+
 def quorum_met(*, rule: Mapping, eligible: int, submitted: int, chair_submitted: bool) -> bool:
     """Whether enough members scored for the council's result to stand.
 

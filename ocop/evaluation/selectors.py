@@ -76,6 +76,14 @@ def regime_for_filing(*, filed_on: datetime.date) -> Regime:
     return regime
 
 
+def regime_transition_for(*, regime: Regime) -> dict | None:
+    """The transition rules that keep dossiers under `regime` after a newer regime took over (the newer
+    regime's "transition" data naming `regime` in `dossiers_filed_before_cutoff_follow`), or None.
+    26/2026/QĐ-TTg Điều 11-12 for 148 as amended by 1489."""
+    newer = Regime.objects.filter(transition__dossiers_filed_before_cutoff_follow=regime.code).first()
+    return newer.transition if newer is not None else None
+
+
 def regime_scoring_policy(*, regime: Regime) -> ScoringPolicy:
     """The regime's star bands, rounding and spread threshold as rules input."""
     return ScoringPolicy.from_dict(bands=regime.star_bands, scoring=regime.scoring)
@@ -117,20 +125,30 @@ def dossier_get_for_user(*, user, pk: int):
     return dossier
 
 
-def dossier_overdue_list(*, user, on: datetime.date | None = None):
+def dossier_overdue_list(*, user, on: datetime.date | None = None, transition_only: bool = False):
     """Dossiers in `user`'s scope whose current step is past its due date (the commune's 15 working days, the
     round's decision date, a re-evaluation's 45 days), oldest due first. Finished and returned dossiers are
-    not overdue (the subject holds a returned one)."""
+    not overdue (the subject holds a returned one).
+
+    Transition dossiers (filed before 22/05/2026, 26/2026/QĐ-TTg Điều 12) past their `transition_due_on`
+    and not decided are overdue too, whatever step they are at (returned ones included: the deadline runs
+    for the whole dossier); each row carries `transition_overdue`. With `transition_only`, only those."""
+    from django.db.models import BooleanField, Case, Value, When
     from django.utils import timezone
 
     from ocop.evaluation.models import Dossier
     from ocop.evaluation.workflow import TERMINAL
 
     on = on or timezone.localdate()
+    transition_late = Q(transition_due_on__lt=on) & ~Q(status__in=[*TERMINAL, Dossier.Status.DRAFT])
+    step_late = Q(due_on__lt=on) & ~Q(status__in=[*TERMINAL, Dossier.Status.DRAFT, Dossier.Status.RETURNED])
+    late = transition_late if transition_only else step_late | transition_late
     return (
         dossier_list_for_user(user=user)
-        .filter(due_on__lt=on)
-        .exclude(status__in=[*TERMINAL, Dossier.Status.DRAFT, Dossier.Status.RETURNED])
+        .filter(late)
+        .annotate(
+            transition_overdue=Case(When(transition_late, then=Value(True)), default=False, output_field=BooleanField())
+        )
         .order_by("due_on", "id")
     )
 

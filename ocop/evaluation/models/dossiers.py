@@ -160,6 +160,9 @@ class Dossier(models.Model):
     meeting_required = models.BooleanField(_("Cần họp hội đồng"), default=False)
     snapshot = models.JSONField(_("Bản chụp khi nộp"), default=dict, blank=True)
     due_on = models.DateField(_("Hạn xử lý bước hiện tại"), null=True, blank=True, db_index=True)
+    # Filed before a new regime's cutoff: the whole dossier must be finished by this day (26/2026/QĐ-TTg
+    # Điều 11-12; days from the regime's "transition" data). Null for dossiers filed under the current regime.
+    transition_due_on = models.DateField(_("Hạn hoàn thành theo quy định chuyển tiếp"), null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     decision_ref = models.CharField(_("Số quyết định"), max_length=255, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -175,12 +178,28 @@ class Dossier(models.Model):
             models.Index(fields=["province_code", "status"]),
             models.Index(fields=["commune_code", "status"]),
             models.Index(fields=["product", "status"]),
+            models.Index(fields=["transition_due_on", "status"], name="evaluation_dossier_transition"),
         ]
         verbose_name = _("Hồ sơ đánh giá")
         verbose_name_plural = _("Hồ sơ đánh giá")
 
     def __str__(self):
         return f"{self.product} ({self.get_kind_display()})"
+
+    @property
+    def is_decided(self) -> bool:
+        from ocop.evaluation.workflow import TERMINAL
+
+        return self.status in TERMINAL
+
+    @property
+    def is_transition_overdue(self) -> bool:
+        """Past the transition deadline (26/2026/QĐ-TTg Điều 12) and still not decided, as of today."""
+        from django.utils import timezone
+
+        from ocop.evaluation.rules import transition_overdue
+
+        return transition_overdue(due_on=self.transition_due_on, decided=self.is_decided, on=timezone.localdate())
 
 
 class DossierEvent(models.Model):

@@ -27,7 +27,12 @@ from ocop.evaluation.models import (
     Evidence,
     SelfAssessment,
 )
-from ocop.evaluation.selectors import criteria_sheet_spec, regime_for_filing, regime_scoring_policy
+from ocop.evaluation.selectors import (
+    criteria_sheet_spec,
+    regime_for_filing,
+    regime_scoring_policy,
+    regime_transition_for,
+)
 from ocop.evaluation.services.rounds import holidays, round_for_forwarding, today
 
 S = Dossier.Status
@@ -95,6 +100,15 @@ def reevaluation_window_check(*, regime, expires_on: datetime.date, filed_on: da
     raise ValidationError(message % params, code="reevaluation_window", fields={"kind": message % params})
 
 
+def _transition_due_on(*, regime, kind: str, filed_on: datetime.date | None) -> datetime.date | None:
+    """26/2026/QĐ-TTg Điều 11-12: the finish-by day of a dossier kept under the previous regime (data)."""
+    return rules.transition_due_on(
+        filed_on=filed_on,
+        reevaluation=kind == Dossier.Kind.REEVALUATION,
+        transition=regime_transition_for(regime=regime),
+    )
+
+
 @transaction.atomic
 def dossier_create(
     *,
@@ -111,7 +125,8 @@ def dossier_create(
     """Open a draft dossier for `product` (26/2026/QĐ-TTg Điều 6).
 
     The regime follows the filing date (`filed_on`, default today): dossiers filed before 22/05/2026 follow
-    148 as amended by 1489 (Điều 12) and its criteria version. `certificate` (any object with `pk`, `star`,
+    148 as amended by 1489 (Điều 12) and its criteria version, and get the transition deadline
+    (`transition_due_on`, recomputed at submission). `certificate` (any object with `pk`, `star`,
     `valid_until`, e.g. certification.Certificate) is required for upgrades and re-evaluations; a
     re-evaluation must be filed inside the window before its expiry and is pre-filled from the product's last
     dossier, and decided by written opinions (Điều 7 khoản 6). Raises PermissionDenied, ValidationError.
@@ -146,6 +161,7 @@ def dossier_create(
         province_code=subject.province_code,
         commune_code=subject.current_commune_code,
         filed_on=filed_on,
+        transition_due_on=_transition_due_on(regime=regime, kind=kind, filed_on=filed_on),
         form01=form01 or {},
         form02=form02 or {},
         changes_since_recognition=nfc(changes_since_recognition or ""),
@@ -426,8 +442,9 @@ def dossier_submit(*, actor, dossier: Dossier, expected_revision: int) -> Dossie
                 fields={(i.field or i.code): i.message for i in issues},
             )
         locked.filed_on = filed_on
+        locked.transition_due_on = _transition_due_on(regime=locked.regime, kind=locked.kind, filed_on=filed_on)
         locked.snapshot = _snapshot(locked)
-        locked.save(update_fields=["filed_on", "snapshot"])
+        locked.save(update_fields=["filed_on", "transition_due_on", "snapshot"])
         return _transition(
             actor=actor, dossier=locked, to=S.SUBMITTED, expected_revision=None, via="dossier_submit", locked=True
         )

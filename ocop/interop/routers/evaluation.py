@@ -161,8 +161,10 @@ def dossier_list(request, status: str = "", round_id: int | None = None, provinc
     "/dossiers/overdue", response={200: list[DossierOut], 401: ErrorOut}, summary="Dossiers past their step's due date"
 )
 @paginate(LimitOffsetPagination)
-def dossier_overdue(request, on: datetime.date | None = None):
-    return selectors.dossier_overdue_list(user=request.user, on=on)
+def dossier_overdue(request, on: datetime.date | None = None, transition: bool = False):
+    """Past the current step's due date, or past the transition deadline (dossiers filed before 22/05/2026,
+    26/2026/QĐ-TTg Art. 12; `transition_overdue` on each row). `transition=true`: only the latter."""
+    return selectors.dossier_overdue_list(user=request.user, on=on, transition_only=transition)
 
 
 @router.get("/dossiers/{dossier_id}", response={200: DossierDetailOut, **ERRORS}, summary="One dossier")

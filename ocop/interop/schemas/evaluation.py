@@ -72,6 +72,12 @@ class DossierOut(Schema):
     council_id: int | None
     filed_on: datetime.date | None
     due_on: datetime.date | None
+    transition_due_on: datetime.date | None = Field(
+        ...,
+        description="Dossiers filed before 22/05/2026: the day the whole evaluation must be finished by "
+        "(26/2026/QĐ-TTg Art. 11-12); null otherwise.",
+    )
+    transition_overdue: bool = Field(..., description="Past `transition_due_on` and not decided.")
     commune_reception_number: str
     province_reception_number: str
     decision_ref: str
@@ -89,6 +95,12 @@ class DossierOut(Schema):
     @staticmethod
     def resolve_regime(obj):
         return obj.regime.code
+
+    @staticmethod
+    def resolve_transition_overdue(obj):
+        # The overdue list annotates it as of its `on` day; elsewhere it is as of today.
+        annotated = getattr(obj, "transition_overdue", None)
+        return bool(annotated) if annotated is not None else obj.is_transition_overdue
 
 
 class SelfAssessmentOut(Schema):
