@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.backoffice.councils import common
 from ocop.backoffice.councils.forms import CloseForm
+from ocop.backoffice.evaluation.printing import OFFICER_KINDS, can_print_all_sheets
 from ocop.core.errors import DomainError
 from ocop.evaluation import access, rules
 from ocop.evaluation.models import ConflictDeclaration, CouncilMember, ScoreSheet, ScoringSession
@@ -122,6 +123,7 @@ def dossier_result(request, dossier_id: int):
     sheets = score_sheet_list_for_user(user=request.user, dossier=dossier).filter(
         session__status=ScoringSession.Status.CLOSED, status=ScoreSheet.Status.SUBMITTED
     )
+    print_all = can_print_all_sheets(request.user, dossier)
     by_session: dict[int, list] = {}
     for sheet in sheets.order_by("member__role", "member_id"):
         by_session.setdefault(sheet.session_id, []).append(sheet)
@@ -132,10 +134,19 @@ def dossier_result(request, dossier_id: int):
         results.append(
             {
                 "result": result,
-                "sheets": [{"sheet": s, "deviation": round(s.total - mean, 2)} for s in members],
+                "sheets": [
+                    {
+                        "sheet": s,
+                        "deviation": round(s.total - mean, 2),
+                        "printable": print_all or s.member.user_id == request.user.pk,
+                    }
+                    for s in members
+                ],
             }
         )
     context = {"dossier": dossier, "seat": seat, "results": results}
     context.update(_progress_context(request, dossier, seat))
     context["results"] = results
+    kinds = access.dossier_actor_kinds(request.user, dossier)
+    context["can_print_minutes"] = bool(results) and bool(kinds & OFFICER_KINDS)
     return render(request, TEMPLATES + "dossier_result.html", context)

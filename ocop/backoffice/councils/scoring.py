@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from ocop.backoffice.councils import common
 from ocop.backoffice.councils.forms import ConflictForm
 from ocop.core.errors import DomainError, PermissionDenied
+from ocop.evaluation.models import ScoreSheet
 from ocop.evaluation.selectors import score_sheet_list_for_user
 from ocop.evaluation.services import conflict_declare, score_sheet_save, score_sheet_submit
 
@@ -59,6 +60,10 @@ def _sheet_context(request, dossier, seat, *, answers=None, comment=None, previe
         "preview": None,
         "preview_error": preview_error,
         "last_result": dossier.results.order_by("-closed_at", "-id").first(),
+        # The member's own submitted sheets (every session), each with a PDF link.
+        "my_sheets": score_sheet_list_for_user(user=request.user, dossier=dossier)
+        .filter(member=seat, status=ScoreSheet.Status.SUBMITTED)
+        .order_by("session__attempt"),
     }
     can_score = seat.scores and declaration is not None and not declaration.has_conflict and session is not None
     if can_score:

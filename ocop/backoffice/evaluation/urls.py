@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:dossier_id>/intake/", officers.province_intake, name="province-intake"),
     path("<int:dossier_id>/advisory/", officers.advisory_review, name="advisory-review"),
     path("<int:dossier_id>/print/<str:document>.pdf", printing.dossier_print, name="dossier-print"),
+    path("<int:dossier_id>/print/sheets/<int:sheet_id>.pdf", printing.score_sheet_print, name="score-sheet-print"),
 ]
 
 register_nav_item(
