@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ocop.certification.stamps.models import CounterfeitAlert
+
 
 class StampOrderForm(forms.Form):
     product = forms.ModelChoiceField(queryset=None, label=_("Sản phẩm"))
@@ -20,3 +22,24 @@ class StampOrderForm(forms.Form):
 
 class StampVoidForm(forms.Form):
     reason = forms.CharField(label=_("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class AlertAcknowledgeForm(forms.Form):
+    note = forms.CharField(
+        label=_("Ghi chú tiếp nhận"),
+        widget=forms.Textarea(attrs={"rows": 3, "required": True}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class AlertResolveForm(forms.Form):
+    resolution = forms.ChoiceField(
+        label=_("Kết luận"), choices=[("", "—"), *CounterfeitAlert.Resolution.choices], required=False
+    )
+    note = forms.CharField(
+        label=_("Ghi chú kết luận"),
+        widget=forms.Textarea(attrs={"rows": 3, "required": True}),
+        max_length=2000,
+        required=False,
+    )

@@ -14,6 +14,9 @@ urlpatterns = [
     path("<int:batch_id>/files/", views.batch_files, name="batch-files"),
     path("<int:batch_id>/void/", views.batch_void, name="batch-void"),
     path("alerts/", views.alert_list, name="alert-list"),
+    path("alerts/<int:alert_id>/", views.alert_detail, name="alert-detail"),
+    path("alerts/<int:alert_id>/acknowledge/", views.alert_acknowledge, name="alert-acknowledge"),
+    path("alerts/<int:alert_id>/resolve/", views.alert_resolve, name="alert-resolve"),
 ]
 
 register_nav_item(

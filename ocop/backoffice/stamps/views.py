@@ -1,4 +1,5 @@
-"""Back-office stamp pages: order a batch (→ PDF and CSV jobs), list and void batches, counterfeit alerts.
+"""Back-office stamp pages: order a batch (→ PDF and CSV jobs), list and void batches, counterfeit alerts and their
+lifecycle (acknowledge, resolve).
 Access gates live in ocop.certification.stamps.access; lists come from scoped selectors."""
 
 from django.contrib import messages
@@ -10,10 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.backoffice.registry.common import add_domain_error, paginate
-from ocop.backoffice.stamps.forms import StampOrderForm, StampVoidForm
+from ocop.backoffice.stamps.forms import AlertAcknowledgeForm, AlertResolveForm, StampOrderForm, StampVoidForm
 from ocop.certification.stamps import access
+from ocop.certification.stamps.alerts import TRANSITIONS, counterfeit_alert_acknowledge, counterfeit_alert_resolve
 from ocop.certification.stamps.models import CounterfeitAlert
 from ocop.certification.stamps.selectors import (
+    counterfeit_alert_get_for_user,
+    counterfeit_alert_history,
     counterfeit_alert_list_for_user,
     stamp_batch_get_for_user,
     stamp_batch_list_for_user,
@@ -125,16 +129,38 @@ def batch_void(request, batch_id: int):
     return redirect("bo:stamps:batch-detail", batch_id=batch.pk)
 
 
+def _ensure_alert_viewer(user):
+    if not access.can_view_stamp_alerts(user):
+        raise HttpPermissionDenied
+
+
+def _alert_provinces(user) -> list:
+    from ocop.accounts.access import scope_for
+    from ocop.geo.models import AdminUnit
+
+    scope = scope_for(user)
+    units = AdminUnit.objects.filter(level="province", valid_until__isnull=True).order_by("code")
+    if not scope.nationwide:
+        units = units.filter(code__in=sorted(scope.province_codes))
+    return list(units.values_list("code", "name"))
+
+
 @login_required
 def alert_list(request):
-    if not access.can_view_stamp_alerts(request.user):
-        raise HttpPermissionDenied
+    """Alerts in the officer's provinces, filtered by status, kind, province and product (query parameters)."""
+    _ensure_alert_viewer(request.user)
     product_id = request.GET.get("product", "")
+    filters = {
+        "status": request.GET.get("status", "")[:16],
+        "kind": request.GET.get("kind", "")[:20],
+        "province": request.GET.get("province", "")[:2],
+    }
     alerts = counterfeit_alert_list_for_user(
         user=request.user,
         product_id=int(product_id) if product_id.isdigit() else None,
-        province_code=request.GET.get("province", "")[:2],
-        kind=request.GET.get("kind", "")[:20],
+        province_code=filters["province"],
+        kind=filters["kind"],
+        status=filters["status"],
     )
     return render(
         request,
@@ -142,6 +168,90 @@ def alert_list(request):
         {
             "page": paginate(request, alerts),
             "kinds": CounterfeitAlert.Kind.choices,
-            "kind": request.GET.get("kind", ""),
+            "statuses": CounterfeitAlert.Status.choices,
+            "provinces": _alert_provinces(request.user),
+            "product": product_id if product_id.isdigit() else "",
+            **filters,
         },
+    )
+
+
+def _alert_or_404(request, alert_id):
+    _ensure_alert_viewer(request.user)
+    alert = counterfeit_alert_get_for_user(user=request.user, alert_id=alert_id)
+    if alert is None:
+        raise Http404
+    return alert
+
+
+def _render_alert(request, alert, *, ack_form=None, resolve_form=None, status=200):
+    state = alert.state
+    can_handle = access.can_handle_counterfeit_alert(request.user, alert)
+    return render(
+        request,
+        "backoffice/stamps/alert_detail.html",
+        {
+            "alert": alert,
+            "samples": (alert.evidence or {}).get("samples", []),
+            "history": counterfeit_alert_history(alert),
+            "can_acknowledge": can_handle and state in TRANSITIONS["acknowledge"],
+            "can_resolve": can_handle and state in TRANSITIONS["resolve"],
+            "ack_form": ack_form or AlertAcknowledgeForm(),
+            "resolve_form": resolve_form or AlertResolveForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def alert_detail(request, alert_id: int):
+    return _render_alert(request, _alert_or_404(request, alert_id))
+
+
+def _alert_action(request, alert_id: int, *, form_class, form_key: str, run, done_message):
+    alert = _alert_or_404(request, alert_id)
+    form = form_class(request.POST)
+    try:
+        run(alert, form.data)
+    except PermissionDenied as exc:
+        raise HttpPermissionDenied(str(exc.message)) from exc
+    except DomainError as exc:
+        form.is_valid()
+        add_domain_error(form, exc)
+        return _render_alert(request, alert, status=exc.status, **{form_key: form})
+    messages.success(request, done_message)
+    return redirect("bo:stamps:alert-detail", alert_id=alert.pk)
+
+
+@login_required
+@require_POST
+def alert_acknowledge(request, alert_id: int):
+    return _alert_action(
+        request,
+        alert_id,
+        form_class=AlertAcknowledgeForm,
+        form_key="ack_form",
+        run=lambda alert, data: counterfeit_alert_acknowledge(
+            actor=request.user, alert=alert, note=data.get("note", ""), request=request
+        ),
+        done_message=_("Đã tiếp nhận cảnh báo để xác minh."),
+    )
+
+
+@login_required
+@require_POST
+def alert_resolve(request, alert_id: int):
+    return _alert_action(
+        request,
+        alert_id,
+        form_class=AlertResolveForm,
+        form_key="resolve_form",
+        run=lambda alert, data: counterfeit_alert_resolve(
+            actor=request.user,
+            alert=alert,
+            resolution=data.get("resolution", ""),
+            note=data.get("note", ""),
+            request=request,
+        ),
+        done_message=_("Đã kết luận cảnh báo."),
     )

@@ -62,5 +62,19 @@ def can_view_stamp_alerts(user) -> bool:
 
 
 def ensure_can_view_stamp_alerts(user) -> None:
+    """Provincial officers (their provinces) and central officers; commune officers, council members and
+    producers never see counterfeit alerts."""
     if not can_view_stamp_alerts(user):
         raise PermissionDenied(_("Chỉ cán bộ quản lý mới xem được cảnh báo tem giả."), code="stamp_alerts_forbidden")
+
+
+def can_handle_counterfeit_alert(user, alert) -> bool:
+    """Acknowledge or resolve: provincial officers of the alert's province, central officers. An alert with no
+    province (a forged code attributed to no product) belongs to central officers. Superusers read alerts but
+    act on them only in the admin, like batches; commune officers and producers never see alerts."""
+    return user is not None and _province_officer(user, alert.province_code)
+
+
+def ensure_can_handle_counterfeit_alert(user, alert) -> None:
+    if not can_handle_counterfeit_alert(user, alert):
+        raise PermissionDenied(_("Bạn không có quyền xử lý cảnh báo tem giả này."), code="stamp_alert_handle_forbidden")

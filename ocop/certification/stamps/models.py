@@ -149,7 +149,22 @@ class ScanEvent(models.Model):
 
 
 class CounterfeitAlert(models.Model):
-    """A counterfeit signal, one row per (kind, product, serial, province) with a running count."""
+    """A counterfeit signal, one row per (kind, product, serial, province) with a running count.
+
+    Lifecycle (stamps.alerts): open → acknowledged (investigating) → resolved (confirmed counterfeit or false
+    alarm), each step with who, when and a note. A resolved alert remembers the count it was resolved at
+    (`resolved_count`); a later scan with the same fingerprint only increments `count`, and every read treats a
+    resolved alert with `count > resolved_count` as open again ("re-opened") — see stamps.alerts.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Mới")
+        ACKNOWLEDGED = "acknowledged", _("Đang xác minh")
+        RESOLVED = "resolved", _("Đã xử lý")
+
+    class Resolution(models.TextChoices):
+        CONFIRMED = "confirmed", _("Xác nhận tem giả")
+        FALSE_ALARM = "false_alarm", _("Báo động nhầm")
 
     class Kind(models.TextChoices):
         BAD_CODE = "bad_code", _("Mã tem sai (không đúng chữ ký)")
@@ -176,11 +191,44 @@ class CounterfeitAlert(models.Model):
     first_seen_at = models.DateTimeField(_("Lần đầu"))
     last_seen_at = models.DateTimeField(_("Lần cuối"), db_index=True)
     count = models.PositiveIntegerField(_("Số lần"), default=1)
+    status = models.CharField(_("Trạng thái"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    acknowledged_at = models.DateTimeField(_("Tiếp nhận lúc"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledge_note = models.TextField(_("Ghi chú tiếp nhận"), blank=True)
+    resolution = models.CharField(_("Kết luận"), max_length=16, choices=Resolution.choices, blank=True)
+    resolved_at = models.DateTimeField(_("Xử lý lúc"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution_note = models.TextField(_("Ghi chú kết luận"), blank=True)
+    resolved_count = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-last_seen_at", "-id"]
+        indexes = [models.Index(fields=["status", "province_code"], name="cert_alert_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="resolved") | (Q(resolved_at__isnull=False) & ~Q(resolution="")),
+                name="certification_alert_resolved_has_resolution",
+            ),
+        ]
         verbose_name = _("Cảnh báo tem giả")
         verbose_name_plural = _("Cảnh báo tem giả")
 
     def __str__(self):
         return f"{self.kind} {self.product_id} ×{self.count}"
+
+    @property
+    def is_reopened(self) -> bool:
+        """Resolved, then scanned again with the same fingerprint."""
+        return self.status == self.Status.RESOLVED and self.count > (self.resolved_count or 0)
+
+    @property
+    def state(self) -> str:
+        """The status readers see: a re-opened alert is open."""
+        return self.Status.OPEN if self.is_reopened else self.status
+
+    def get_state_display(self) -> str:
+        return self.Status(self.state).label

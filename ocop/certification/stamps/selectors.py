@@ -1,7 +1,8 @@
 """Stamp reads. Public reads carry no personal data; back-office lists are scoped to the actor's provinces
 (officers) or subjects (producers)."""
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import F, Q
 
 from ocop.accounts.access import scope_for
 from ocop.accounts.models import Role
@@ -25,6 +26,7 @@ def stamp_public_view(verification, *, alert_kinds=()) -> dict:
         "product": None,
         "certificate": None,
         "lot_code": "",
+        "where_to_buy": None,
     }
     if batch is None:
         return view
@@ -38,6 +40,7 @@ def stamp_public_view(verification, *, alert_kinds=()) -> dict:
         "province_code": subject.province_code,
         "province": province_name(subject.province_code),
     }
+    view["where_to_buy"] = stamp_where_to_buy(subject)
     if certificate is not None:
         view["certificate"] = {
             "number": certificate.number or "",
@@ -48,6 +51,42 @@ def stamp_public_view(verification, *, alert_kinds=()) -> dict:
             "decision_number": certificate.decision_number,
         }
     return view
+
+
+# Legal entities whose contact details are public in the business / cooperative registration portals. A household
+# business, a cooperative group or an unclassified producer is often one person: their phone and street address are
+# personal data (Decree 13/2023/NĐ-CP), and the registry has no field marking a contact as public.
+PUBLIC_CONTACT_LEGAL_FORMS = ("enterprise", "cooperative")
+
+
+def _current_commune_name(code: str) -> str:
+    if not code:
+        return ""
+
+    def load():
+        from ocop.geo.models import AdminUnit
+
+        unit = AdminUnit.objects.filter(level="commune", code=code, valid_until__isnull=True).only("full_name").first()
+        return unit.full_name if unit else ""
+
+    return cache.get_or_set(f"stamps:commune-name:{code}", load, 3600)
+
+
+def stamp_where_to_buy(subject) -> dict:
+    """The "where to buy" answer until sales points exist (Decision 950/QĐ-BCT points come with a later issue):
+    the producer, its current commune and province, and — only for enterprises and cooperatives — the registered
+    street address and business phone. `contacts` is a list of {kind, value} (kind "tel" today) so sales points and
+    shop links can join without a schema break. Nothing else about the subject (tax code, representative, e-mail)
+    is included."""
+    public_contact = subject.legal_form in PUBLIC_CONTACT_LEGAL_FORMS
+    phone = (subject.phone or "").strip() if public_contact else ""
+    return {
+        "producer": subject.name,
+        "address": (subject.address_line or "").strip() if public_contact else "",
+        "commune": _current_commune_name(subject.current_commune_code),
+        "province": province_name(subject.province_code),
+        "contacts": [{"kind": "tel", "value": phone}] if phone else [],
+    }
 
 
 def _batch_scope_q(user) -> Q:
@@ -96,10 +135,28 @@ def stamp_orderable_products_for_user(*, user):
     return qs.filter(q).order_by("name")
 
 
-def counterfeit_alert_list_for_user(*, user, product_id=None, province_code: str = "", kind: str = ""):
-    """Alerts in the user's provinces (nationwide for central officers), newest first, optionally filtered."""
+def counterfeit_alert_status_q(status: str) -> Q:
+    """Alerts in the state readers see (CounterfeitAlert.state): a resolved alert scanned again since is open."""
+    reopened = Q(status=CounterfeitAlert.Status.RESOLVED, count__gt=F("resolved_count"))
+    if status == CounterfeitAlert.Status.OPEN:
+        return Q(status=CounterfeitAlert.Status.OPEN) | reopened
+    if status == CounterfeitAlert.Status.RESOLVED:
+        return Q(status=CounterfeitAlert.Status.RESOLVED) & ~reopened
+    return Q(status=status)
+
+
+def counterfeit_alert_list_for_user(
+    *, user, product_id=None, province_code: str = "", kind: str = "", status: str = ""
+):
+    """Alerts in the user's provinces (nationwide for central officers and superusers), newest first, optionally
+    filtered by product, province, kind and status (open includes re-opened alerts). Users who may not view
+    alerts (access.can_view_stamp_alerts: commune officers, council members, producers) get none."""
+    from ocop.certification.stamps.access import can_view_stamp_alerts
+
     scope = scope_for(user)
     qs = CounterfeitAlert.objects.select_related("product__subject")
+    if not can_view_stamp_alerts(user):
+        return qs.none()
     if not scope.nationwide:
         qs = qs.filter(province_code__in=sorted(scope.province_codes))
     if product_id:
@@ -108,4 +165,27 @@ def counterfeit_alert_list_for_user(*, user, product_id=None, province_code: str
         qs = qs.filter(province_code=province_code)
     if kind:
         qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(counterfeit_alert_status_q(status))
     return qs
+
+
+def counterfeit_alert_get_for_user(*, user, alert_id: int) -> CounterfeitAlert | None:
+    """One alert in the user's scope (None outside it), with the people who handled it."""
+    return (
+        counterfeit_alert_list_for_user(user=user)
+        .select_related("batch", "acknowledged_by", "resolved_by")
+        .filter(pk=alert_id)
+        .first()
+    )
+
+
+def counterfeit_alert_history(alert: CounterfeitAlert) -> list:
+    """The alert's lifecycle steps from the audit trail (indexed by target), newest first."""
+    from ocop.core.models import AuditEvent
+
+    return list(
+        AuditEvent.objects.filter(target_type=alert._meta.label_lower, target_id=str(alert.pk))
+        .select_related("actor")
+        .order_by("-at", "-id")[:50]
+    )
