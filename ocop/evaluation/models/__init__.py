@@ -25,6 +25,7 @@ from ocop.evaluation.models.dossiers import (
     EvaluationRound,
     Evidence,
     Level,
+    ReceptionCounter,
     SelfAssessment,
     private_storage,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "EvaluationRound",
     "Evidence",
     "Level",
+    "ReceptionCounter",
     "Regime",
     "ScoreSheet",
     "ScoringSession",

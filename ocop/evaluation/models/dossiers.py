@@ -180,6 +180,19 @@ class Dossier(models.Model):
             models.Index(fields=["product", "status"]),
             models.Index(fields=["transition_due_on", "status"], name="evaluation_dossier_transition"),
         ]
+        constraints = [
+            # Phụ lục III Mẫu 01: "…/PĐK-(tỉnh)-(xã)-(năm)" identifies one filing; numbers come from ReceptionCounter.
+            models.UniqueConstraint(
+                fields=["commune_reception_number"],
+                condition=~Q(commune_reception_number=""),
+                name="evaluation_dossier_commune_reception_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["province_reception_number"],
+                condition=~Q(province_reception_number=""),
+                name="evaluation_dossier_province_reception_unique",
+            ),
+        ]
         verbose_name = _("Hồ sơ đánh giá")
         verbose_name_plural = _("Hồ sơ đánh giá")
 
@@ -200,6 +213,29 @@ class Dossier(models.Model):
         from ocop.evaluation.rules import transition_overdue
 
         return transition_overdue(due_on=self.transition_due_on, decided=self.is_decided, on=timezone.localdate())
+
+
+class ReceptionCounter(models.Model):
+    """The last reception number (Phụ lục III Mẫu 01, "…/PĐK-…") issued by one commune or one province in one
+    year. Allocation locks this row (`select_for_update`), so two officers receiving dossiers at the same moment
+    get consecutive numbers instead of the same one."""
+
+    class Issuer(models.TextChoices):
+        COMMUNE = "commune", _("UBND cấp xã")
+        PROVINCE = "province", _("Cơ quan thường trực cấp tỉnh")
+
+    issuer = models.CharField(max_length=16, choices=Issuer.choices)
+    unit_code = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "unit_code", "year"], name="evaluation_reception_counter"),
+        ]
+
+    def __str__(self):
+        return f"{self.issuer} {self.unit_code} {self.year}: {self.last}"
 
 
 class DossierEvent(models.Model):

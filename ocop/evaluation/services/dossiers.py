@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,7 @@ from ocop.evaluation.models import (
     DossierEvent,
     DossierEvidence,
     Evidence,
+    ReceptionCounter,
     SelfAssessment,
 )
 from ocop.evaluation.selectors import (
@@ -453,12 +454,40 @@ def dossier_submit(*, actor, dossier: Dossier, expected_revision: int) -> Dossie
 # --- transitions --------------------------------------------------------------------------------------------
 
 
-def _next_reception_number(*, field: str, dossier: Dossier, scope: dict) -> str:
+def _highest_issued(*, field: str, scope: dict, year: int) -> int:
+    """The highest sequence already printed in `field` for the scope and year (numbers issued before the
+    counter existed, or imported)."""
+    numbers = Dossier.objects.filter(**scope, **{f"{field}__endswith": f"-{year}"}).values_list(field, flat=True)
+    sequences = [int(n.split("/", 1)[0]) for n in numbers if n.split("/", 1)[0].isdigit()]
+    return max(sequences, default=0)
+
+
+def _next_reception_number(*, issuer: str, dossier: Dossier) -> str:
+    """The next Form 01 reception number of the commune or the province (Phụ lục III Mẫu 01).
+
+    Race: two officers receiving two dossiers of the same commune at once used to count the same rows and
+    print the same number. The year's ReceptionCounter row is locked (`select_for_update`) for the rest of the
+    transaction, so allocations queue; the first one of a year creates the row in a savepoint and, if another
+    transaction created it first (IntegrityError), locks theirs. The unique constraints on the number fields
+    are the backstop."""
     year = today().year
-    prefix_filter = {f"{field}__endswith": f"-{year}", **scope}
-    sequence = Dossier.objects.filter(**prefix_filter).exclude(**{field: ""}).count() + 1
+    unit = dossier.commune_code if issuer == ReceptionCounter.Issuer.COMMUNE else dossier.province_code
+    key = {"issuer": issuer, "unit_code": unit, "year": year}
+    counter = ReceptionCounter.objects.select_for_update().filter(**key).first()
+    if counter is None:
+        field = f"{issuer}_reception_number"
+        scope = {"commune_code": unit} if issuer == ReceptionCounter.Issuer.COMMUNE else {"province_code": unit}
+        try:
+            with transaction.atomic():
+                counter = ReceptionCounter.objects.create(
+                    **key, last=_highest_issued(field=field, scope=scope, year=year)
+                )
+        except IntegrityError:
+            counter = ReceptionCounter.objects.select_for_update().get(**key)
+    counter.last += 1
+    counter.save(update_fields=["last"])
     return rules.reception_number(
-        sequence=sequence, province_code=dossier.province_code, commune_code=dossier.commune_code, year=year
+        sequence=counter.last, province_code=dossier.province_code, commune_code=dossier.commune_code, year=year
     )
 
 
@@ -490,7 +519,7 @@ def _on_enter(dossier: Dossier, to: str, data: dict, on: datetime.date) -> list[
     changed = []
     if to == S.COMMUNE_REVIEW and not dossier.commune_reception_number:
         dossier.commune_reception_number = _next_reception_number(
-            field="commune_reception_number", dossier=dossier, scope={"commune_code": dossier.commune_code}
+            issuer=ReceptionCounter.Issuer.COMMUNE, dossier=dossier
         )
         changed.append("commune_reception_number")
     if to == S.FORWARDED_TO_PROVINCE:
@@ -501,7 +530,7 @@ def _on_enter(dossier: Dossier, to: str, data: dict, on: datetime.date) -> list[
             changed.append("round")
     if to == S.PROVINCIAL_INTAKE and not dossier.province_reception_number:
         dossier.province_reception_number = _next_reception_number(
-            field="province_reception_number", dossier=dossier, scope={"province_code": dossier.province_code}
+            issuer=ReceptionCounter.Issuer.PROVINCE, dossier=dossier
         )
         changed.append("province_reception_number")
     if data.get("advisory_report"):

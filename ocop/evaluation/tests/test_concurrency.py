@@ -106,3 +106,40 @@ def test_two_officers_moving_the_same_dossier_at_once_one_wins(
     final = Dossier.objects.get(pk=dossier.pk)
     assert final.status == winners[0].status and final.revision == revision + 1
     assert final.events.exclude(from_status="").count() == 1
+
+
+def test_two_dossiers_of_one_commune_received_at_once_get_distinct_reception_numbers(
+    producer, process, province_a, commune_a, commune_officer_a, django_user_model
+):
+    from ocop.accounts.tests.factories import RoleAssignmentFactory
+    from ocop.evaluation.tests.factories import bind_producer, make_product
+    from ocop.geo.models import AdminUnit
+
+    other = django_user_model.objects.create_user(username="commune-a2")
+    RoleAssignmentFactory(
+        user=other,
+        role="commune_officer",
+        admin_unit=AdminUnit.objects.get(level="commune", code=commune_a.code, valid_until__isnull=True),
+    )
+    product = make_product(province=province_a, commune=commune_a, category=process["26_2026"].product_set)
+    bind_producer(producer, product.subject)
+    first = dossier_create(actor=producer, product=product)
+    second = dossier_create(actor=producer, product=product)
+    Dossier.objects.filter(pk__in=[first.pk, second.pk]).update(status=S.SUBMITTED)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    outcomes = _race(
+        lambda: dossier_transition(
+            actor=commune_officer_a, dossier=first, to=S.COMMUNE_REVIEW, expected_revision=first.revision
+        ),
+        lambda: dossier_transition(actor=other, dossier=second, to=S.COMMUNE_REVIEW, expected_revision=second.revision),
+    )
+    assert all(isinstance(o, Dossier) for o in outcomes), outcomes
+    numbers = sorted(
+        Dossier.objects.filter(pk__in=[first.pk, second.pk]).values_list("commune_reception_number", flat=True)
+    )
+    year = numbers[0].rsplit("-", 1)[1]
+    assert numbers == [
+        f"1/PĐK-{province_a.code}-{commune_a.code}-{year}",
+        f"2/PĐK-{province_a.code}-{commune_a.code}-{year}",
+    ]
