@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from ocop.backoffice.evaluation import officers, printing, producer, self_assessment, views
+from ocop.backoffice.evaluation import evidence_files, officers, printing, producer, self_assessment, views
 from ocop.backoffice.navigation import NavItem, register_nav_item
 
 app_name = "evaluation"
@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:dossier_id>/evidence/", producer.dossier_evidence, name="dossier-evidence"),
     path("<int:dossier_id>/evidence/upload/", producer.evidence_upload_action, name="evidence-upload"),
     path("<int:dossier_id>/evidence/link/", producer.evidence_link_action, name="evidence-link"),
+    path("evidence/<int:evidence_id>/download/", evidence_files.evidence_download, name="evidence-download"),
     path("<int:dossier_id>/submit/", producer.dossier_submit_action, name="dossier-submit"),
     path("<int:dossier_id>/commune-review/", officers.commune_review, name="commune-review"),
     path("<int:dossier_id>/intake/", officers.province_intake, name="province-intake"),
