@@ -34,6 +34,14 @@ def _compiled_translations():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached names and counters must come from that test's data."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in Vietnamese: a request in English activates English for the thread, and that
     must not leak into the next test's messages."""

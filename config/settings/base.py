@@ -99,11 +99,12 @@ DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'ocop.sqlite3'}"
 
 
 def database_from_url(url: str) -> dict:
-    config = dj_database_url.parse(url, conn_max_age=60)
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web server read while the task consumer writes; IMMEDIATE transactions
         # take the write lock up front instead of failing with "database is locked" mid-way.
-        config["CONN_MAX_AGE"] = 0
+        # Connections persist like PostgreSQL's: opening one (PRAGMAs, Django's SQL functions) cost
+        # more than a whole stamp scan (bench/bench_scan.py); each thread keeps its own.
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
             "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",

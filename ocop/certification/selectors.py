@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,9 +58,14 @@ def certificate_get_by_number(*, number: str) -> Certificate:
 
 
 def province_name(code: str) -> str:
-    """Full current name of a province ("Tỉnh Lâm Đồng"), or "" when unknown."""
+    """Full current name of a province ("Tỉnh Lâm Đồng"), or "" when unknown. Cached for an hour: every scan and
+    verification shows it, and units change by law, not by the minute."""
     if not code:
         return ""
+    return cache.get_or_set(f"geo:province-name:{code}", lambda: _province_name_load(code), 3600)
+
+
+def _province_name_load(code: str) -> str:
     unit = (
         AdminUnit.objects.filter(level="province", code=code, valid_until__isnull=True).only("full_name").first()
         or AdminUnit.objects.filter(level="province", code=code).order_by("-valid_from").only("full_name").first()

@@ -21,6 +21,7 @@ from ocop.certification.models import Certificate
 from ocop.certification.stamps import access, codes, rules, signals_rules
 from ocop.certification.stamps.keys import stamp_key_secret
 from ocop.certification.stamps.links import stamp_url
+from ocop.certification.stamps.lookup import batch_covering, scan_event_insert, scans_of_serial
 from ocop.certification.stamps.models import CounterfeitAlert, ScanEvent, ScanOutcome, StampBatch, StampKey
 from ocop.core.audit import audit_record
 from ocop.core.errors import Conflict, ValidationError
@@ -243,15 +244,7 @@ class Verification:
 
 
 def _batch_for(key_id: int, serial: int) -> StampBatch | None:
-    # The latest range starting at or before the serial is the only candidate (ranges never overlap):
-    # one index range scan on (key_id, serial_start), LIMIT 1.
-    batch = (
-        StampBatch.objects.select_related("product__subject", "certificate__superseded_by")
-        .filter(key_id=key_id, serial_start__lte=serial)
-        .order_by("-serial_start")
-        .first()
-    )
-    return batch if batch is not None and serial < batch.serial_end else None
+    return batch_covering(key_id, serial)
 
 
 def _certificate_now(certificate: Certificate, today: datetime.date) -> tuple[Certificate, str]:
@@ -374,24 +367,21 @@ def scan_record(
     if verification.issued:
         limit = int(_setting("OCOP_STAMP_MAX_SCANS", signals_rules.DEFAULT_MAX_SCANS))
         # Bounded count: once past the limit the exact number does not matter on the request path.
-        previous = (
-            ScanEvent.objects.filter(key_id=verification.key_id, serial=verification.serial)
-            .order_by()
-            .values("id")[: limit + 1]
-            .count()
+        previous = scans_of_serial(verification.key_id, verification.serial, limit=limit + 1)
+    event = scan_event_insert(
+        ScanEvent(
+            scanned_at=now,
+            code=verification.code,
+            key_id=verification.key_id,
+            serial=verification.serial,
+            batch_id=batch.pk if batch else None,
+            product_id=batch.product_id if batch else None,
+            outcome=verification.outcome,
+            channel=channel[:8],
+            device=device,
+            browser=browser,
+            origin=rules.origin_truncate(remote_addr),
         )
-    event = ScanEvent.objects.create(
-        scanned_at=now,
-        code=verification.code,
-        key_id=verification.key_id,
-        serial=verification.serial,
-        batch=batch,
-        product=batch.product if batch else None,
-        outcome=verification.outcome,
-        channel=channel[:8],
-        device=device,
-        browser=browser,
-        origin=rules.origin_truncate(remote_addr),
     )
     facts = signals_rules.ScanFacts(
         at=now,
