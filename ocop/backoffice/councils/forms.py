@@ -62,3 +62,23 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, dossier_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dossiers"].choices = dossier_choices
+
+
+class CentralProposalForm(forms.Form):
+    """The province proposes a ≥ 90-point product to the central round with the provincial chair's approval of
+    the council's result (26/2026/QĐ-TTg Điều 7 khoản 3)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    approval_ref = forms.CharField(label=_("Số quyết định phê duyệt kết quả của Chủ tịch UBND tỉnh"), max_length=255)
+
+
+class CentralStepForm(forms.Form):
+    """One central step on a dossier (receive with a council, open scoring, return to the province)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    council = forms.ModelChoiceField(label=_("Hội đồng cấp trung ương"), queryset=None, required=False)
+    reason = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, councils=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["council"].queryset = councils

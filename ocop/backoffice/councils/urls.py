@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from ocop.backoffice.councils import analytics, chair, common, decisions, scoring, views
+from ocop.backoffice.councils import analytics, central, chair, common, decisions, scoring, views
 from ocop.backoffice.navigation import NavItem, register_nav_item
 
 app_name = "councils"
@@ -21,6 +21,8 @@ urlpatterns = [
     path("dossiers/<int:dossier_id>/close/", chair.dossier_close, name="dossier-close"),
     path("dossiers/<int:dossier_id>/rescore/", chair.dossier_rescore, name="dossier-rescore"),
     path("dossiers/<int:dossier_id>/result/", chair.dossier_result, name="dossier-result"),
+    path("dossiers/<int:dossier_id>/central-proposal/", central.central_proposal, name="central-proposal"),
+    path("dossiers/<int:dossier_id>/central/", central.central_review, name="central-review"),
     path("rounds/<int:round_id>/analytics/", analytics.round_analytics, name="round-analytics"),
     path("decisions/", decisions.decision_list, name="decision-list"),
     path("decisions/rounds/<int:round_id>/", decisions.decision_record, name="decision-record"),
