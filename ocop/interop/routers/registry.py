@@ -16,7 +16,7 @@ from ocop.core.audit import audit_record
 from ocop.core.errors import NotFound
 from ocop.core.jobs import jobrun_file_path, jobrun_get_for_user
 from ocop.interop.auth import api_auth
-from ocop.interop.pagination import CappedCountPagination
+from ocop.interop.pagination import CappedCountPagination, DeferredJoinPagination
 from ocop.registry import exports, selectors, services
 from ocop.registry.jobs import import_job_start
 from ocop.registry.models import ProductCategory
@@ -208,7 +208,7 @@ def subject_update(request, subject_id: int, payload: SubjectPatch):
 
 
 @router.get("/products", response=list[ProductOut], auth=optional_auth, summary="List products")
-@paginate(CappedCountPagination)
+@paginate(DeferredJoinPagination)
 def product_list(
     request,
     province: str = "",
