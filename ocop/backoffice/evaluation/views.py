@@ -78,6 +78,7 @@ def dossier_context(request, dossier) -> dict:
         "is_commune": access.COMMUNE in kinds,
         "is_province": bool(kinds & {access.PROVINCE, access.CENTRAL}),
         "is_advisory": bool(kinds & {access.ADVISORY, access.PROVINCE}),
+        "is_central": access.CENTRAL in kinds,
         "editable": editable,
         "issues": dossier_check(dossier=dossier) if editable else [],
         "assessment": assessment,

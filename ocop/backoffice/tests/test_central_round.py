@@ -91,6 +91,8 @@ def _scored_at_province(setting, client_for, province_officer_a):
 
 def _to_central_scoring(dossier, client_for, province_officer_a, central_officer):
     province = client_for(province_officer_a)
+    detail = reverse("bo:evaluation:dossier-detail", args=[dossier.pk])
+    assert 'data-testid="central-proposal-link"' in province.get(detail).content.decode()
     url = reverse("bo:councils:central-proposal", args=[dossier.pk])
     page = province.get(url)
     assert page.status_code == 200 and 'data-testid="propose-central"' in page.content.decode()
@@ -103,6 +105,8 @@ def _to_central_scoring(dossier, client_for, province_officer_a, central_officer
     assert dossier.status == S.PROPOSED_CENTRAL and dossier.central_round is not None
 
     central = client_for(central_officer)
+    assert 'data-testid="central-review-link"' in central.get(detail).content.decode()
+    assert 'data-testid="central-review-link"' not in province.get(detail).content.decode()
     url = reverse("bo:councils:central-review", args=[dossier.pk])
     council = dossier.central_round.councils.get()
     # without a council the intake is refused on the form
