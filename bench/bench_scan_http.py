@@ -1,0 +1,115 @@
+"""Stamp scans per second over HTTP, through the server `make run` starts (gunicorn, one worker process with its
+threads), against a bare Django view returning a constant, served by the same gunicorn in the same run.
+
+bench_scan.py measures in-process (Django's test Client), where the bare view costs a tenth of a millisecond and
+any database write looks enormous beside it; here both sides pay what a phone's request really costs on the
+server: the socket, HTTP parsing, the WSGI hand-over. One keep-alive connection, one request at a time, as a
+scanning phone does. Logging and the counterfeit rules are on. SQLite by default; PostgreSQL with DATABASE_URL.
+"""
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import REPO, django_setup, emit, figures, timed  # noqa: E402
+
+N = 2000
+
+
+def __getattr__(name):
+    # gunicorn imports `bench.bench_scan_http:application`: the platform with bench_scan's URLconf (+ bare view).
+    if name == "application":
+        import django
+        from django.conf import settings
+
+        django.setup()
+        settings.ROOT_URLCONF = "bench.bench_scan"
+        from django.core.wsgi import get_wsgi_application
+
+        return get_wsgi_application()
+    raise AttributeError(name)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(port: int, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def main() -> None:
+    django_setup()
+    from django.conf import settings
+    from django.db import connection
+
+    from bench.bench_scan import stamp_batch
+    from ocop.certification.stamps import codes
+    from ocop.certification.stamps.keys import stamp_key_secret
+
+    batch = stamp_batch()
+    key = stamp_key_secret(batch.key_id)
+    # Serials not scanned by bench_scan.py's run (it takes the first 2,000), so the over-scan rule stays quiet.
+    scan_codes = [codes.code_make(key, batch.key_id, batch.serial_start + 5000 + i % 4000) for i in range(N)]
+    vendor = connection.vendor
+    connection.close()
+
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.local"),
+        "OCOP_VAR_DIR": str(settings.VAR_DIR),
+        "OCOP_PUBLIC_RATE_LIMIT": "0",
+    }
+    server = [sys.executable, "-m", "gunicorn", "bench.bench_scan_http:application", "--bind", f"127.0.0.1:{port}"]
+    server += ["--workers", "1", "--threads", "4", "--keep-alive", "30", "--log-level", "warning"]
+    proc = subprocess.Popen(server, cwd=REPO, env=env)
+    try:
+        _wait(port, proc)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+        def get(path: str) -> None:
+            conn.request("GET", path, headers={"Host": "localhost", "User-Agent": "Mozilla/5.0 (Linux; Android 14)"})
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise SystemExit(f"{path}: HTTP {response.status}")
+
+        for warm in ("/bench-bare/", f"/api/v1/verify/{scan_codes[0]}", f"/s/{scan_codes[0]}"):
+            for _ in range(20):
+                get(warm)
+        base_seconds, base_lat = timed(lambda _i: get("/bench-bare/"), range(N))
+        baseline = {"name": "bare Django view (constant), same gunicorn", **figures(N, base_seconds, base_lat)}
+        for name, url in (("stamps.scan_api_http", "/api/v1/verify/{}"), ("stamps.scan_page_http", "/s/{}")):
+            seconds, latencies = timed(lambda code, url=url: get(url.format(code)), scan_codes)
+            emit(
+                f"{name}[{vendor}]",
+                **figures(N, seconds, latencies),
+                baseline=baseline,
+                ratio=round(seconds / base_seconds, 2) if base_seconds else None,
+            )
+        conn.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
