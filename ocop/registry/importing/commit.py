@@ -105,7 +105,7 @@ def import_prepare(*, data: bytes, filename: str, as_of=None, mapping=None, defa
     if missing:
         message = _("Thiếu cột bắt buộc: %(columns)s.") % {"columns": ", ".join(missing)}
         raise ValidationError(message, code="column_missing", fields={"file": [message]})
-    reader = RowReader(result.mapping, headers)
+    reader = RowReader(result.mapping, headers, cells_normalised=True)
     resolver = AddressResolver(as_of=as_of)
     rows: list[RowData] = []
     addresses: list[Address] = []
@@ -215,8 +215,17 @@ class _BulkWriter:
         self.subjects, self.products = SubjectIndex(), ProductIndex()
         self.categories = CategoryMapper()
         self.codes = ProductCodeAllocator()
+        self.user_id = getattr(self.user, "pk", None)
         self.now = timezone.now()
         self.inserter = HistoryInserter(user=self.user, when=self.now)
+        self._name_keys: dict[str, str] = {}
+
+    def _name_key(self, name: str) -> str:
+        """subject_name_key, once per distinct name (a subject's name repeats on each of its products' rows)."""
+        key = self._name_keys.get(name)
+        if key is None:
+            key = self._name_keys[name] = subject_name_key(name)
+        return key
 
     def write(self, rows: list[RowData], addresses: list[Address], result: ImportResult, progress) -> None:
         subjects = self._subjects(rows, addresses, result)
@@ -230,12 +239,15 @@ class _BulkWriter:
     # -- subjects
     def _subjects(self, rows, addresses, result) -> list[Subject]:
         self.subjects.preload(
-            name_keys=[subject_name_key(row.subject_name) for row in rows], tax_codes=[row.tax_code for row in rows]
+            name_keys=[self._name_key(row.subject_name) for row in rows], tax_codes=[row.tax_code for row in rows]
         )
         chosen, new, seen = [], [], set()
         for row, address in zip(rows, addresses, strict=True):
             subject = self.subjects.find(
-                name=row.subject_name, province_code=address.province_code, tax_code=row.tax_code
+                name=row.subject_name,
+                province_code=address.province_code,
+                tax_code=row.tax_code,
+                name_key=self._name_key(row.subject_name),
             )
             if subject is None:
                 subject = self._subject_build(row, address)
@@ -270,10 +282,11 @@ class _BulkWriter:
         }
         # As subject_create(verified=True, check_access=False): a published recognition vouches for the subject.
         # The current province/commune codes come from the address, so `_place_subject` has nothing to add.
-        subject = Subject(**_clean_subject(values), import_batch=self.batch)
-        subject.created_by = self.user
+        # Foreign keys by id: the writer never reads these relations back, and assigning ids is much cheaper.
+        subject = Subject(**_clean_subject(values), import_batch_id=self.batch.pk)
+        subject.created_by_id = self.user_id
         subject.verification_status = Subject.Verification.VERIFIED
-        subject.verified_by, subject.verified_at = self.user, self.now
+        subject.verified_by_id, subject.verified_at = self.user_id, self.now
         subject_refresh_keys(subject)
         return subject
 
@@ -307,10 +320,10 @@ class _BulkWriter:
             "gtin": row.gtin,
         }
         # As product_create(check_access=False, allocator=...): same cleaning, keys and code sequence.
-        product = Product(subject=subject, import_batch=self.batch, **_clean_product(values))
+        product = Product(subject=subject, import_batch_id=self.batch.pk, **_clean_product(values))
         year = row.year or timezone.localdate().year
         product.ocop_code = self.codes.next(province_code=subject.province_code, year=year)
-        product.created_by = self.user
+        product.created_by_id = self.user_id
         product_refresh_keys(product)
         return product
 
@@ -341,7 +354,7 @@ class _BulkWriter:
 
     def _certificate_build(self, row: RowData, product: Product, version, valid_from) -> Certificate:
         return Certificate(
-            product=product,
+            product_id=product.pk,
             star=row.stars,
             score=row.score,
             decision_number=row.decision_number,
@@ -353,6 +366,6 @@ class _BulkWriter:
             dates_estimated=row.decided_on is None,
             source=Certificate.Source.IMPORTED,
             source_url=row.source_url,
-            criteria_version=version if valid_from else None,
-            import_batch=self.batch,
+            criteria_version_id=version.pk if valid_from and version else None,
+            import_batch_id=self.batch.pk,
         )

@@ -42,8 +42,9 @@ class SubjectIndex:
         self._loaded_keys.update(name_keys)
         self._by_key.update(found)
 
-    def find(self, *, name: str, province_code: str, tax_code: str = "") -> Subject | None:
-        key = (subject_name_key(name), province_code)
+    def find(self, *, name: str, province_code: str, tax_code: str = "", name_key: str = "") -> Subject | None:
+        """`name_key`, when given, is `subject_name_key(name)` already computed by the caller."""
+        key = (name_key or subject_name_key(name), province_code)
         if tax_code:
             if tax_code not in self._by_tax:
                 self._by_tax[tax_code] = Subject.objects.filter(tax_code=tax_code).first()

@@ -74,9 +74,11 @@ _ISSUER_TAIL = re.compile(r"\s+(công nhận|trao|đợt|năm)\b.*$", re.I)
 class RowReader:
     """Reads rows given the column mapping (field → index) and the header texts (for messages)."""
 
-    def __init__(self, mapping: dict[str, int], headers: list[str]):
+    def __init__(self, mapping: dict[str, int], headers: list[str], *, cells_normalised: bool = False):
+        """`cells_normalised`: the cells are already `nfc` text (as `parsing.read_table` gives them)."""
         self.mapping = mapping
         self.headers = headers
+        self.cells_normalised = cells_normalised
 
     def column(self, name: str) -> str:
         index = self.mapping.get(name)
@@ -88,7 +90,7 @@ class RowReader:
         index = self.mapping.get(name)
         if index is None or index >= len(cells):
             return ""
-        return nfc(cells[index])
+        return cells[index] if self.cells_normalised else nfc(cells[index])
 
     def read(self, cells: list[str], row: int, *, default_province: str = "") -> RowData:
         data = RowData(row=row)
