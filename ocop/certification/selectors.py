@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +11,7 @@ from ocop.certification import rules
 from ocop.certification.models import Certificate
 from ocop.core.errors import NotFound, ValidationError
 from ocop.evaluation.models import Regime
-from ocop.geo.models import AdminUnit
+from ocop.geo.selectors import unit_current_name
 
 
 def regime_setting(*, key: str, on: datetime.date, regime: Regime | None = None):
@@ -58,19 +57,8 @@ def certificate_get_by_number(*, number: str) -> Certificate:
 
 
 def province_name(code: str) -> str:
-    """Full current name of a province ("Tỉnh Lâm Đồng"), or "" when unknown. Cached for an hour: every scan and
-    verification shows it, and units change by law, not by the minute."""
-    if not code:
-        return ""
-    return cache.get_or_set(f"geo:province-name:{code}", lambda: _province_name_load(code), 3600)
-
-
-def _province_name_load(code: str) -> str:
-    unit = (
-        AdminUnit.objects.filter(level="province", code=code, valid_until__isnull=True).only("full_name").first()
-        or AdminUnit.objects.filter(level="province", code=code).order_by("-valid_from").only("full_name").first()
-    )
-    return unit.full_name if unit else ""
+    """Full current name of a province ("Tỉnh Lâm Đồng"), or "" when unknown."""
+    return unit_current_name("province", code)
 
 
 def certificate_status(certificate: Certificate, on: datetime.date | None = None) -> str:

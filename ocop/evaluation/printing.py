@@ -27,6 +27,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ocop.core.pdf import BOLD, REGULAR, register_fonts, vn_date
+from ocop.geo.selectors import unit_current_name
 
 PAGE_W, PAGE_H = A4
 MARGINS = {"leftMargin": 25 * mm, "rightMargin": 15 * mm, "topMargin": 18 * mm, "bottomMargin": 18 * mm}
@@ -249,18 +250,6 @@ def _build(story: list, *, title: str, footer: str) -> bytes:
 # --- reads --------------------------------------------------------------------------------------------------
 
 
-def _unit_name(level: str, code: str) -> str:
-    from ocop.geo.models import AdminUnit
-
-    if not code:
-        return ""
-    unit = (
-        AdminUnit.objects.filter(level=level, code=code, valid_until__isnull=True).only("full_name").first()
-        or AdminUnit.objects.filter(level=level, code=code).order_by("-valid_from").only("full_name").first()
-    )
-    return unit.full_name if unit else ""
-
-
 def _short_place(full_name: str) -> str:
     """ "Xã Tân Phú" → "Tân Phú" for the place-and-date line."""
     for prefix in ("Thành phố ", "Thị trấn ", "Phường ", "Đặc khu ", "Xã ", "Tỉnh "):
@@ -418,8 +407,8 @@ def _subject_address(subject) -> str:
     if subject.address_line:
         return subject.address_line
     parts = [
-        _unit_name("commune", subject.current_commune_code),
-        _unit_name("province", subject.province_code),
+        unit_current_name("commune", subject.current_commune_code),
+        unit_current_name("province", subject.province_code),
     ]
     return ", ".join(p for p in parts if p)
 
@@ -439,7 +428,7 @@ def form01_pdf(dossier) -> bytes:
     if isinstance(representative, str):
         representative = {"name": representative}
     contact = form.get("contact") or {}
-    commune = _unit_name("commune", dossier.commune_code)
+    commune = unit_current_name("commune", dossier.commune_code)
     group, subgroup, product_set = _classification(dossier)
     story = _header([subject.name.upper()], "Mẫu số 01")
     story += [
@@ -585,7 +574,7 @@ def form02_pdf(dossier) -> bytes:
         _p(_plain(form.get("plan_ahead")) or BLANK),
         _signatures(
             [("ĐẠI DIỆN CHỦ THỂ", "(Ký, ghi rõ họ tên, đóng dấu nếu có)", subject.legal_representative)],
-            date_line=_place_date(_short_place(_unit_name("commune", dossier.commune_code)), dossier.filed_on),
+            date_line=_place_date(_short_place(unit_current_name("commune", dossier.commune_code)), dossier.filed_on),
         ),
     ]
     return _build(story, title=f"Mẫu 02 — {product.name}", footer=f"Mẫu 02 · {product.name} · {subject.name}")
@@ -608,8 +597,8 @@ def form03_pdf(dossier) -> bytes:
     """Phụ lục III Mẫu 03: the commune's report on the product and its proposal to the province."""
     subject, product = dossier.subject, dossier.product
     form, event = _commune_review(dossier)
-    commune = _unit_name("commune", dossier.commune_code)
-    province = _unit_name("province", dossier.province_code)
+    commune = unit_current_name("commune", dossier.commune_code)
+    province = unit_current_name("province", dossier.province_code)
     story = _header(
         [f"ỦY BAN NHÂN DÂN {(commune or BLANK).upper()}", f"Số: {form.get('number') or '……'}/BC-UBND"], "Mẫu số 03"
     )

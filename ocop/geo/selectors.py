@@ -4,6 +4,7 @@ callers that must restrict by role do so with ocop.accounts.access."""
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,22 @@ def unit_list(*, level: str, parent_code: str | None = None, at: datetime.date |
 def province_list(*, at: datetime.date | None = None) -> QuerySet[AdminUnit]:
     """Provinces valid on `at` (default today): 34 from 2025-07-01, 63 before."""
     return unit_list(level=AdminUnit.Level.PROVINCE, at=at)
+
+
+def unit_current_name(level: str, code: str) -> str:
+    """Full name of the unit with this code today ("Tỉnh Lâm Đồng"), else its latest name; "" when unknown.
+
+    Cached for an hour: scans, certificates and printed forms show it on every request, and units change by law,
+    not by the minute."""
+    if not code:
+        return ""
+
+    def load() -> str:
+        units = AdminUnit.objects.filter(level=level, code=code).only("full_name")
+        unit = units.filter(valid_until__isnull=True).first() or units.order_by("-valid_from").first()
+        return unit.full_name if unit else ""
+
+    return cache.get_or_set(f"geo:unit-name:{level}:{code}", load, 3600)
 
 
 def unit_get(*, code: str, at: datetime.date | None = None, level: str | None = None) -> AdminUnit:

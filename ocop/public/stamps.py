@@ -16,6 +16,7 @@ from ocop.certification.stamps.links import digital_link_parse
 from ocop.certification.stamps.selectors import stamp_public_view
 from ocop.certification.stamps.services import scan_locate, scan_location_token, scan_record, stamp_verify
 from ocop.core.errors import ValidationError
+from ocop.geo.selectors import province_list
 
 OUTCOME_LABELS = {
     "valid": _("Tem OCOP hợp lệ"),
@@ -45,13 +46,7 @@ def _province_options():
     options through the template engine cost more than the scan's own database work (bench/bench_scan.py)."""
 
     def load():
-        from ocop.geo.models import AdminUnit
-
-        provinces = (
-            AdminUnit.objects.filter(level="province", valid_until__isnull=True)
-            .order_by("name")
-            .values_list("code", "name")
-        )
+        provinces = province_list().order_by("name").values_list("code", "name")
         return str(format_html_join("", '<option value="{}">{}</option>', provinces))
 
     return mark_safe(cache.get_or_set("public:stamp-province-options", load, 3600))  # noqa: S308 (escaped above)

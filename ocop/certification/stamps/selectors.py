@@ -1,7 +1,6 @@
 """Stamp reads. Public reads carry no personal data; back-office lists are scoped to the actor's provinces
 (officers) or subjects (producers)."""
 
-from django.core.cache import cache
 from django.db.models import F, Q
 
 from ocop.accounts.access import scope_for
@@ -9,6 +8,7 @@ from ocop.accounts.models import Role
 from ocop.certification.selectors import province_name
 from ocop.certification.stamps import codes
 from ocop.certification.stamps.models import CounterfeitAlert, StampBatch
+from ocop.geo.selectors import unit_current_name
 
 # Plain-word warnings for the consumer, by verification warning / outcome (the template translates them).
 WARNING_KINDS = ("bad_code", "unissued", "link_mismatch")
@@ -59,19 +59,6 @@ def stamp_public_view(verification, *, alert_kinds=()) -> dict:
 PUBLIC_CONTACT_LEGAL_FORMS = ("enterprise", "cooperative")
 
 
-def _current_commune_name(code: str) -> str:
-    if not code:
-        return ""
-
-    def load():
-        from ocop.geo.models import AdminUnit
-
-        unit = AdminUnit.objects.filter(level="commune", code=code, valid_until__isnull=True).only("full_name").first()
-        return unit.full_name if unit else ""
-
-    return cache.get_or_set(f"stamps:commune-name:{code}", load, 3600)
-
-
 def stamp_where_to_buy(subject) -> dict:
     """The "where to buy" answer until sales points exist (Decision 950/QĐ-BCT points come with a later issue):
     the producer, its current commune and province, and — only for enterprises and cooperatives — the registered
@@ -83,7 +70,7 @@ def stamp_where_to_buy(subject) -> dict:
     return {
         "producer": subject.name,
         "address": (subject.address_line or "").strip() if public_contact else "",
-        "commune": _current_commune_name(subject.current_commune_code),
+        "commune": unit_current_name("commune", subject.current_commune_code),
         "province": province_name(subject.province_code),
         "contacts": [{"kind": "tel", "value": phone}] if phone else [],
     }
