@@ -97,26 +97,3 @@ def scans_of_serial(key_id: int, serial: int, *, limit: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_count_sql(), [key_id, serial, limit])
         return cursor.fetchone()[0]
-
-
-@cache
-def _insert_plan(vendor: str):
-    quote = connection.ops.quote_name
-    fields = [f for f in ScanEvent._meta.concrete_fields if not f.primary_key]
-    sql = (
-        f"INSERT INTO {quote(ScanEvent._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(ScanEvent._meta.pk.column)}"
-    )
-    return sql, fields
-
-
-def scan_event_insert(event: ScanEvent) -> ScanEvent:
-    """Write one ScanEvent as `event.save()` would (same columns, same value preparation), without the ORM's
-    per-call query compilation: the scan log is written on every scan."""
-    sql, fields = _insert_plan(connection.vendor)
-    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        event.pk = cursor.fetchone()[0]
-    event._state.adding, event._state.db = False, connection.alias
-    return event

@@ -21,10 +21,11 @@ from ocop.certification.models import Certificate
 from ocop.certification.stamps import access, codes, rules, signals_rules
 from ocop.certification.stamps.keys import stamp_key_secret
 from ocop.certification.stamps.links import stamp_url
-from ocop.certification.stamps.lookup import batch_covering, scan_event_insert, scans_of_serial
+from ocop.certification.stamps.lookup import batch_covering, scans_of_serial
 from ocop.certification.stamps.models import CounterfeitAlert, ScanEvent, ScanOutcome, StampBatch, StampKey
 from ocop.core.audit import audit_record
 from ocop.core.errors import Conflict, ValidationError
+from ocop.core.inserting import insert_one
 from ocop.core.text import nfc
 
 LOCATION_SALT = "ocop.stamps.scan-location"
@@ -368,7 +369,8 @@ def scan_record(
         limit = int(_setting("OCOP_STAMP_MAX_SCANS", signals_rules.DEFAULT_MAX_SCANS))
         # Bounded count: once past the limit the exact number does not matter on the request path.
         previous = scans_of_serial(verification.key_id, verification.serial, limit=limit + 1)
-    event = scan_event_insert(
+    # The scan log is written on every scan: one planned INSERT, not the ORM's per-call compilation.
+    event = insert_one(
         ScanEvent(
             scanned_at=now,
             code=verification.code,
