@@ -104,6 +104,26 @@ def ensure_can_upload_evidence(user, subject) -> None:
     ensure_can_create_dossier(user, subject)
 
 
+def can_download_evidence(user, evidence) -> bool:
+    """Whoever may enter a dossier for the subject (its producer, officers covering its commune), and members of a
+    council holding a submitted dossier the document is attached to. Callers answer 404 otherwise (no probing)."""
+    from ocop.evaluation.models import CouncilMember, Dossier, DossierEvidence
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    try:
+        ensure_can_create_dossier(user, evidence.subject)
+        return True
+    except PermissionDenied:
+        pass
+    councils = CouncilMember.objects.filter(user=user, active=True).values("council_id")
+    return (
+        DossierEvidence.objects.filter(evidence=evidence, dossier__council_id__in=councils)
+        .exclude(dossier__status=Dossier.Status.DRAFT)
+        .exists()
+    )
+
+
 def ensure_can_plan_round(user, *, level: str, province_code: str) -> None:
     """Provincial rounds: the province's officers or central officers; central rounds: central officers."""
     scope = scope_for(user)

@@ -1,9 +1,7 @@
 """Downloading an evidence document from private storage.
 
-Who may: the subject's producer; officers whose scope covers the subject's commune (its commune officers, its
-province's officers, central officers — the rule that lets them enter a dossier for the subject); members of a
-council holding a submitted dossier the document is attached to. Everyone else gets 404, so nobody can probe
-which documents exist. The file is streamed as an attachment under the type sniffed at upload, with an ASCII
+Who may: `ocop.evaluation.access.can_download_evidence`. Everyone else gets 404, so nobody can probe which
+documents exist. The file is streamed as an attachment under the type sniffed at upload, with an ASCII
 fallback name and the real (Vietnamese) name in RFC 5987 form."""
 
 import re
@@ -12,30 +10,12 @@ from urllib.parse import quote
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 
-from ocop.accounts.access import scope_for
 from ocop.core.audit import audit_record
 from ocop.core.text import fold, nfc
-from ocop.evaluation.models import CouncilMember, Dossier, DossierEvidence, Evidence
+from ocop.evaluation.access import can_download_evidence
+from ocop.evaluation.models import Evidence
 
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-
-
-def can_download_evidence(user, evidence: Evidence) -> bool:
-    """See the module docstring."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    scope = scope_for(user)
-    subject = evidence.subject
-    if str(subject.pk) in scope.subject_ids:
-        return True
-    if scope.is_officer and scope.covers_commune(subject.current_commune_code, subject.province_code):
-        return True
-    councils = CouncilMember.objects.filter(user=user, active=True).values("council_id")
-    return (
-        DossierEvidence.objects.filter(evidence=evidence, dossier__council_id__in=councils)
-        .exclude(dossier__status=Dossier.Status.DRAFT)
-        .exists()
-    )
 
 
 def content_disposition(title: str, content_type: str) -> str:
