@@ -4,7 +4,7 @@ alarm). Each step records who, when and a mandatory note on the row and as an au
 Re-opening. The scan path (services.counterfeit_alert_raise) only increments `count` on the alert row of a
 fingerprint, whatever its status, so a scan writes nothing more than before. Resolving stores the count at that
 moment (`resolved_count`); a resolved alert whose `count` has grown since is open again ("re-opened") for every
-read (`alert_state`, selectors.counterfeit_alert_list_for_user) and for the transitions below: it can be
+read (`CounterfeitAlert.state`, selectors.counterfeit_alert_list_for_user) and for the transitions below: it can be
 acknowledged or resolved again, and the earlier resolution stays in the audit trail. Re-opening keeps one row per
 fingerprint (the running count and the evidence continue) instead of starting a new alert.
 
@@ -31,16 +31,6 @@ TRANSITIONS = {
 }
 
 
-def alert_is_reopened(alert: CounterfeitAlert) -> bool:
-    """Resolved, then scanned again (see the module docstring)."""
-    return alert.is_reopened
-
-
-def alert_state(alert: CounterfeitAlert) -> str:
-    """The status every reader sees: a re-opened alert is open."""
-    return alert.state
-
-
 def _clean_note(note: str, *, message) -> str:
     note = nfc(note or "").strip()
     if not note:
@@ -53,10 +43,10 @@ def _clean_note(note: str, *, message) -> str:
 
 def _locked(alert: CounterfeitAlert, move: str) -> CounterfeitAlert:
     locked = CounterfeitAlert.objects.select_for_update().get(pk=alert.pk)
-    if alert_state(locked) not in TRANSITIONS[move]:
+    if locked.state not in TRANSITIONS[move]:
         raise Conflict(
             _("Cảnh báo đang ở trạng thái “%(status)s”, không thực hiện được thao tác này.")
-            % {"status": Status(alert_state(locked)).label},
+            % {"status": Status(locked.state).label},
             code="stamp_alert_wrong_status",
         )
     return locked
@@ -73,7 +63,7 @@ def counterfeit_alert_acknowledge(*, actor, alert: CounterfeitAlert, note: str, 
     access.ensure_can_handle_counterfeit_alert(actor, alert)
     with transaction.atomic():
         locked = _locked(alert, "acknowledge")
-        reopened = alert_is_reopened(locked)
+        reopened = locked.is_reopened
         locked.status = Status.ACKNOWLEDGED
         locked.acknowledged_at = timezone.now()
         locked.acknowledged_by = actor
@@ -112,7 +102,7 @@ def counterfeit_alert_resolve(
     access.ensure_can_handle_counterfeit_alert(actor, alert)
     with transaction.atomic():
         locked = _locked(alert, "resolve")
-        reopened = alert_is_reopened(locked)
+        reopened = locked.is_reopened
         locked.status = Status.RESOLVED
         locked.resolution = resolution
         locked.resolved_at = timezone.now()
