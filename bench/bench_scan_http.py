@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import REPO, django_setup, emit, figures, timed  # noqa: E402
 
 N = 2000
+ROUNDS = 10
 
 
 def __getattr__(name):
@@ -60,14 +61,13 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
-    from bench.bench_scan import stamp_batch
+    from bench.bench_scan import fresh_serials, stamp_batch
     from ocop.certification.stamps import codes
     from ocop.certification.stamps.keys import stamp_key_secret
 
     batch = stamp_batch()
     key = stamp_key_secret(batch.key_id)
-    # Serials not scanned by bench_scan.py's run (it takes the first 2,000), so the over-scan rule stays quiet.
-    scan_codes = [codes.code_make(key, batch.key_id, batch.serial_start + 5000 + i % 4000) for i in range(N)]
+    scan_codes = [codes.code_make(key, batch.key_id, serial) for serial in fresh_serials(batch, N)]
     vendor = connection.vendor
     connection.close()
 
@@ -92,13 +92,23 @@ def main() -> None:
             if response.status != 200:
                 raise SystemExit(f"{path}: HTTP {response.status}")
 
-        for warm in ("/bench-bare/", f"/api/v1/verify/{scan_codes[0]}", f"/s/{scan_codes[0]}"):
-            for _ in range(20):
+        for code in scan_codes[:20]:
+            for warm in ("/bench-bare/", f"/api/v1/verify/{code}", f"/s/{code}"):
                 get(warm)
-        base_seconds, base_lat = timed(lambda _i: get("/bench-bare/"), range(N))
+        # Blocks of each kind taken in turn, so that a drift of the machine (another process, CPU frequency) falls
+        # on the baseline and the scans alike.
+        runs = {"bare": ("/bench-bare/", [0.0, []]), "stamps.scan_api_http": ("/api/v1/verify/{}", [0.0, []])}
+        runs["stamps.scan_page_http"] = ("/s/{}", [0.0, []])
+        block = N // ROUNDS
+        for start in range(0, N, block):
+            codes_in_block = scan_codes[start : start + block]
+            for url, totals in runs.values():
+                seconds, latencies = timed(lambda code, url=url: get(url.format(code)), codes_in_block)
+                totals[0] += seconds
+                totals[1] += latencies
+        base_seconds, base_lat = runs.pop("bare")[1]
         baseline = {"name": "bare Django view (constant), same gunicorn", **figures(N, base_seconds, base_lat)}
-        for name, url in (("stamps.scan_api_http", "/api/v1/verify/{}"), ("stamps.scan_page_http", "/s/{}")):
-            seconds, latencies = timed(lambda code, url=url: get(url.format(code)), scan_codes)
+        for name, (_url, (seconds, latencies)) in runs.items():
             emit(
                 f"{name}[{vendor}]",
                 **figures(N, seconds, latencies),

@@ -1,6 +1,6 @@
 """INSERT … RETURNING planned once per model, for the two write paths where the ORM's per-call query compilation
 costs more than the database: the list importer (registry.importing.inserting, thousands of rows per statement)
-and the scan log (certification.stamps.lookup, one row per scan).
+and the scan log (certification.stamps.services.scan_record, one row per scan).
 
 A plan holds what does not change between calls: the quoted column list, which columns need their field's
 `get_db_prep_save`, how many rows fit in a statement. It holds no connection (connections are per thread; plans are
@@ -14,6 +14,8 @@ from functools import cache
 from django.db import connections, models, router
 from django.db.models.fields import Field
 from django.utils import timezone
+
+from ocop.core.prepared import prepared_cursor
 
 # Field classes whose prepared value is the Python value itself when that value is a str, int, bool or None.
 _PLAIN_FIELDS = frozenset(
@@ -84,6 +86,15 @@ class InsertPlan:
         self.head = f"INSERT INTO {quote(opts.db_table)} ({names}) VALUES "  # noqa: S608
         self.returning = f" RETURNING {quote(self.pk.column)}"
         self.row_sql = "(" + ", ".join(["%s"] * len(self.columns)) + ")"
+        self.one_sql = self.head + self.row_sql + self.returning
+        # PostgreSQL: the same single-row insert, committed asynchronously. set_config(…, true) lasts until the end
+        # of the statement's own transaction, and the commit reads synchronous_commit: the row is in the WAL, just
+        # not yet flushed to disk when the call returns. A crash of the database server can lose the last few
+        # hundred milliseconds of such rows (3 × wal_writer_delay), never consistency. Only for high-volume logs.
+        self.one_async_sql = (
+            f"{self.head.removesuffix(' VALUES ')} SELECT {', '.join(['%s'] * len(self.columns))} "  # noqa: S608
+            "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit" + self.returning
+        )
         # Columns the database fills in (db_default, generated), or no ids back from a multi-row insert: the ORM
         # knows how to handle those.
         self.supported = (
@@ -133,10 +144,19 @@ def insert_plan(model, using: str | None = None) -> tuple[InsertPlan, object]:
     return _plan_for(model, alias), connections[alias]
 
 
-def insert_one(obj):
-    """Write one new object as `obj.save()` would, without the ORM's per-call query compilation. Sets its pk."""
+def insert_one(obj, *, durable: bool = True):
+    """Write one new object as `obj.save()` would, without the ORM's per-call query compilation (on PostgreSQL a
+    statement prepared once per connection). Sets its pk.
+
+    `durable=False` is for high-volume logs (the stamp scan log): in autocommit on PostgreSQL the commit does not
+    wait for the disk flush (InsertPlan.one_async_sql). Inside a transaction the insert is ordinary, so it never
+    weakens the commit of other writes."""
     plan, connection = insert_plan(type(obj))
-    (obj.pk,) = plan.execute([plan.row(obj, connection)], connection)
+    row = plan.row(obj, connection)
+    asynchronous = not durable and connection.vendor == "postgresql" and not connection.in_atomic_block
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(plan.one_async_sql if asynchronous else plan.one_sql, row)
+        (obj.pk,) = cursor.fetchone()
     obj._state.adding, obj._state.db = False, connection.alias
     return obj
 

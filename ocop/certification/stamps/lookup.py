@@ -1,18 +1,31 @@
-"""The range lookup every scan runs, as one hand-written query instead of an ORM queryset.
+"""The range lookup every scan runs, as hand-written, prepared queries instead of ORM querysets, and on PostgreSQL
+a per-process cache of looked-up batches checked against the database in the scan's one round trip.
 
 Compiling `StampBatch.objects.select_related("product__subject", "certificate")…first()` cost about 2 ms of CPU per
 scan (Django hashes every selected column to build the ORDER BY), fifteen times the query itself
 (bench/bench_scan.py). The SQL here is built once per process from the models' metadata, so it follows the schema,
 and each row is turned into model instances with `Model.from_db` and the backend's converters, exactly as the ORM
-does: the instances are ordinary models (a field not selected would load lazily, relations are wired).
+does: the instances are ordinary models (a field not selected would load lazily, relations are wired). On
+PostgreSQL the statements are prepared once per connection (ocop.core.prepared): planning the join cost more than
+running it.
+
+Over HTTP each round trip to PostgreSQL cost about a millisecond (bench/bench_scan_http.py), more than all the
+Python of a scan. So a scan of a stamp whose batch this process has seen takes one round trip: the statement that
+logs the scan (`scan_log_checked`) also counts the stamp's earlier scans and returns a digest of the batch's rows
+(batch, product, subject, certificate) as they are now. The outcome was computed from the cached rows; if the
+digest differs (a batch voided, a certificate revoked or renewed, a name corrected, in any process), the caller
+looks the batch up again and corrects the logged row. Nothing is trusted without that check.
 """
 
+import bisect
 from functools import cache
 
 from django.db import connection
 
 from ocop.certification.models import Certificate
 from ocop.certification.stamps.models import ScanEvent, StampBatch
+from ocop.core.inserting import insert_plan
+from ocop.core.prepared import prepared_cursor
 from ocop.registry.models import Product, Subject
 
 # (model, alias, join condition). The batch's product and subject always exist; a batch without a certificate
@@ -39,11 +52,20 @@ class _Plan:
             if join:
                 joins.append(join.format(table=quote(model._meta.db_table), pk=quote(model._meta.pk.column)))
         table = quote(StampBatch._meta.db_table)
+        self.joins = " ".join(joins)
+        # md5 over the text of the four rows: changes whenever any column of any of them does.
+        self.digest = "md5(ROW(b.*, p.*, s.*, c.*)::text)" if vendor == "postgresql" else "NULL"
+        scans = (
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {quote(ScanEvent._meta.db_table)} "  # noqa: S608 (quoted)
+            "WHERE key_id = %s AND serial = %s LIMIT %s) AS earlier)"
+        )
         self.vendor = vendor
         self.sql = (
-            f"SELECT {', '.join(columns)} FROM {table} b {' '.join(joins)} "  # noqa: S608 (quoted identifiers)
+            f"SELECT {', '.join(columns)}, {scans}, {self.digest} FROM {table} b {self.joins} "  # noqa: S608
             "WHERE b.key_id = %s AND b.serial_start <= %s ORDER BY b.serial_start DESC LIMIT 1"
         )
+        self.digest_of_batch = f"SELECT {self.digest} FROM {table} b {self.joins} WHERE b.id = %s"  # noqa: S608
+        self.scans_sql = scans
 
     def instances(self, row) -> list:
         out, start = [], 0
@@ -62,38 +84,112 @@ def _plan(vendor: str) -> _Plan:
     return _Plan(vendor)
 
 
-def batch_covering(key_id: int, serial: int) -> StampBatch | None:
+def batch_covering(key_id: int, serial: int, *, count_scans_up_to: int = 0) -> tuple[StampBatch | None, int]:
     """The batch whose serial range holds `serial` under key `key_id`, with its product, subject and certificate
-    loaded; None when no range holds it. Ranges never overlap, so the latest range starting at or before the
-    serial is the only candidate: one index range scan on (key_id, serial_start), LIMIT 1."""
+    loaded (None when no range holds it), and how many scans of that stamp are already logged, counting at most
+    `count_scans_up_to` (index cert_scan_serial_idx): past the rule's threshold the exact number does not matter.
+
+    Ranges never overlap, so the latest range starting at or before the serial is the only candidate: one index
+    range scan on (key_id, serial_start), LIMIT 1. The batch found is cached with its digest (PostgreSQL)."""
     plan = _plan(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(plan.sql, [key_id, serial])
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(plan.sql, [key_id, serial, count_scans_up_to, key_id, serial])
         row = cursor.fetchone()
     if row is None:
-        return None
-    batch, product, subject, certificate = plan.instances(row)
+        return None, 0
+    batch, product, subject, certificate = plan.instances(row[:-2])
     if serial >= batch.serial_end:
-        return None
+        return None, 0
     product.subject = subject
     batch.product = product
     if certificate is not None:
         batch.certificate = certificate
-    return batch
+    if row[-1] is not None:
+        _cache.put(batch, row[-1])
+    return batch, row[-2]
+
+
+class _BatchCache:
+    """Batches this process has looked up, by key id and serial range, with the digest of their rows.
+
+    Ranges are immutable once ordered and never overlap, so a cached range can only go stale in its contents (which
+    the digest catches) or disappear (the digest comes back NULL). Only found batches are cached: an unissued serial
+    may be ordered tomorrow. Entries are tuples replaced whole, so threads of one process share them safely; the
+    instances are read, never changed, by the scan path."""
+
+    MAX_BATCHES = 4096
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self) -> None:
+        self._ranges: dict[int, list[tuple[int, int, int]]] = {}  # key id -> sorted (start, end, batch id)
+        self._entries: dict[int, tuple[StampBatch, str]] = {}
+
+    def put(self, batch: StampBatch, digest: str) -> None:
+        if len(self._entries) >= self.MAX_BATCHES and batch.pk not in self._entries:
+            self.clear()
+        start, end = batch.serial_start, batch.serial_end
+        # A range overlapping this one belonged to a batch since deleted (or rolled back, in tests): drop it.
+        ranges = []
+        for other in self._ranges.get(batch.key_id, []):
+            if other[2] != batch.pk and (other[1] <= start or other[0] >= end):
+                ranges.append(other)
+            else:
+                self._entries.pop(other[2], None)
+        self._ranges[batch.key_id] = sorted([*ranges, (start, end, batch.pk)])
+        self._entries[batch.pk] = (batch, digest)
+
+    def get(self, key_id: int, serial: int) -> tuple[StampBatch, str] | None:
+        ranges = self._ranges.get(key_id)
+        if not ranges:
+            return None
+        i = bisect.bisect_right(ranges, (serial, float("inf"), 0)) - 1
+        if i < 0 or serial >= ranges[i][1]:
+            return None
+        return self._entries.get(ranges[i][2])
+
+    def forget(self, batch_id: int) -> None:
+        if self._entries.pop(batch_id, None) is not None:
+            for key_id, ranges in list(self._ranges.items()):
+                self._ranges[key_id] = [r for r in ranges if r[2] != batch_id]
+
+
+_cache = _BatchCache()
+
+
+def batch_cached(key_id: int, serial: int) -> tuple[StampBatch, str] | None:
+    """The cached batch holding the serial and the digest it was cached with; None when not cached (SQLite never
+    caches: there a lookup costs microseconds)."""
+    return _cache.get(key_id, serial) if connection.vendor == "postgresql" else None
+
+
+def scan_log_checked(event: ScanEvent, *, batch: StampBatch, digest: str, count_scans_up_to: int) -> tuple[int, bool]:
+    """Log a scan whose outcome was computed from the cached `batch`, in one round trip (PostgreSQL only).
+
+    Sets `event.pk`; returns how many scans of the stamp were logged before this one (at most `count_scans_up_to`;
+    the count runs on the statement's snapshot, which never includes its own insert) and whether the batch's rows
+    still have the cached digest. When they do not, the entry is dropped: the caller looks the batch up again."""
+    insert, connection_ = insert_plan(ScanEvent)
+    row = insert.row(event, connection_)
+    asynchronous = not connection_.in_atomic_block
+    sql = _checked_sql(asynchronous)
+    with prepared_cursor(connection_) as cursor:
+        cursor.execute(sql, [*row, event.key_id, event.serial, count_scans_up_to, batch.pk])
+        event.pk, previous, current = cursor.fetchone()
+    event._state.adding, event._state.db = False, connection_.alias
+    if current != digest:
+        _cache.forget(batch.pk)
+    return previous, current == digest
 
 
 @cache
-def _count_sql() -> str:
-    quote = connection.ops.quote_name
+def _checked_sql(asynchronous: bool) -> str:
+    plan = _plan("postgresql")
+    insert, connection_ = insert_plan(ScanEvent)
+    pk = connection_.ops.quote_name(insert.pk.column)
+    # Parameters in order: the event's columns, then key id, serial and limit of the count, then the batch id.
     return (
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM {quote(ScanEvent._meta.db_table)} "  # noqa: S608 (quoted)
-        "WHERE key_id = %s AND serial = %s LIMIT %s) AS scans"
+        f"WITH logged AS ({insert.one_async_sql if asynchronous else insert.one_sql}) "  # noqa: S608 (quoted)
+        f"SELECT (SELECT {pk} FROM logged), {plan.scans_sql}, ({plan.digest_of_batch})"
     )
-
-
-def scans_of_serial(key_id: int, serial: int, *, limit: int) -> int:
-    """How many scans of one stamp are logged, counting at most `limit` (index cert_scan_serial_idx): once past the
-    rule's threshold the exact number does not matter on the request path."""
-    with connection.cursor() as cursor:
-        cursor.execute(_count_sql(), [key_id, serial, limit])
-        return cursor.fetchone()[0]

@@ -53,8 +53,12 @@ def labels_per_page(**layout) -> int:
 def origin_truncate(address: str | None) -> str:
     """An IPv4 address cut to its /24, IPv6 to its /48 ("203.0.113.0/24"): enough to tell networks apart,
     not people. Anything unparseable becomes ""."""
+    address = (address or "").strip()
+    octets = address.split(".")
+    if len(octets) == 4 and all(o.isdigit() and o == str(int(o)) and int(o) < 256 for o in octets):
+        return f"{octets[0]}.{octets[1]}.{octets[2]}.0/24"  # the common case, without ipaddress's objects
     try:
-        ip = ipaddress.ip_address((address or "").strip())
+        ip = ipaddress.ip_address(address)
     except ValueError:
         return ""
     prefix = 24 if ip.version == 4 else 48

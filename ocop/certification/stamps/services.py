@@ -21,7 +21,7 @@ from ocop.certification.models import Certificate
 from ocop.certification.stamps import access, codes, rules, signals_rules
 from ocop.certification.stamps.keys import stamp_key_secret
 from ocop.certification.stamps.links import stamp_url
-from ocop.certification.stamps.lookup import batch_covering, scans_of_serial
+from ocop.certification.stamps.lookup import batch_cached, batch_covering, scan_log_checked
 from ocop.certification.stamps.models import CounterfeitAlert, ScanEvent, ScanOutcome, StampBatch, StampKey
 from ocop.core.audit import audit_record
 from ocop.core.errors import Conflict, ValidationError
@@ -234,6 +234,7 @@ class Verification:
     batch: StampBatch | None = None
     certificate: Certificate | None = None
     warnings: list[str] = field(default_factory=list)
+    previous_scans: int = 0  # logged scans of this stamp before now, counted up to the over-scan limit + 1
 
     @property
     def issued(self) -> bool:
@@ -244,8 +245,8 @@ class Verification:
         return self.batch.product if self.batch else None
 
 
-def _batch_for(key_id: int, serial: int) -> StampBatch | None:
-    return batch_covering(key_id, serial)
+def _max_scans() -> int:
+    return int(_setting("OCOP_STAMP_MAX_SCANS", signals_rules.DEFAULT_MAX_SCANS))
 
 
 def _certificate_now(certificate: Certificate, today: datetime.date) -> tuple[Certificate, str]:
@@ -262,21 +263,23 @@ def _certificate_now(certificate: Certificate, today: datetime.date) -> tuple[Ce
     return certificate, status
 
 
-def stamp_verify(*, code, now: datetime.datetime | None = None, gtin: str | None = None, lot_code: str | None = None):
-    """Verify a code (any input: never raises on garbage). With `gtin`/`lot_code` from a Digital Link the batch's
-    product and lot must match, else the code was copied onto another product's link."""
-    now = now or timezone.now()
+def _code_checked(code) -> Verification:
+    """The code parsed and its MAC checked: `mac_ok` False (with the bad_code warning) for a forgery, an INVALID
+    outcome without a code for text not shaped like one. No database access."""
     parsed = codes.code_parse(code)
     if parsed is None:
         return Verification(outcome=ScanOutcome.INVALID)
     result = Verification(outcome=ScanOutcome.INVALID, code=parsed.code, key_id=parsed.key_id, serial=parsed.serial)
     if not codes.code_check(parsed, stamp_key_secret(parsed.key_id)):
         # Keep the batch for attribution of the forgery, but never show its product as genuine.
-        result.batch = None
         result.warnings.append("bad_code")
         return result
     result.mac_ok = True
-    batch = _batch_for(parsed.key_id, parsed.serial)
+    return result
+
+
+def _judge(result: Verification, batch: StampBatch | None, *, now, gtin, lot_code) -> Verification:
+    """Complete a genuine code's verification from the batch holding its serial (None: never issued)."""
     if batch is None:
         result.warnings.append("unissued")
         return result
@@ -297,6 +300,18 @@ def stamp_verify(*, code, now: datetime.datetime | None = None, gtin: str | None
     result.certificate = certificate
     result.outcome = status if status in ScanOutcome.values else ScanOutcome.INVALID
     return result
+
+
+def stamp_verify(*, code, now: datetime.datetime | None = None, gtin: str | None = None, lot_code: str | None = None):
+    """Verify a code (any input: never raises on garbage). With `gtin`/`lot_code` from a Digital Link the batch's
+    product and lot must match, else the code was copied onto another product's link."""
+    now = now or timezone.now()
+    result = _code_checked(code)
+    if not result.mac_ok:
+        return result
+    # Once past the limit the exact number of earlier scans does not matter on the request path.
+    batch, result.previous_scans = batch_covering(result.key_id, result.serial, count_scans_up_to=_max_scans() + 1)
+    return _judge(result, batch, now=now, gtin=gtin, lot_code=lot_code)
 
 
 # ----------------------------------------------------------------------------------------------- scans
@@ -342,7 +357,16 @@ def _attribute_forgery(verification: Verification):
     """A forged code that reuses an issued serial points at the product being imitated."""
     if verification.key_id is None or verification.mac_ok:
         return None
-    return _batch_for(verification.key_id, verification.serial)
+    return batch_covering(verification.key_id, verification.serial)[0]
+
+
+def _logged_result(verification: Verification, batch: StampBatch | None) -> dict:
+    """The scan log's columns that depend on the verification and the batch the scan is attributed to."""
+    return {
+        "batch_id": batch.pk if batch else None,
+        "product_id": batch.product_id if batch else None,
+        "outcome": verification.outcome,
+    }
 
 
 def scan_record(
@@ -361,40 +385,50 @@ def scan_record(
     Never raises on any input.
     """
     now = now or timezone.now()
-    verification = stamp_verify(code=code, now=now, gtin=gtin, lot_code=lot_code)
+    # A stamp of a batch this process has seen is judged from the cached batch and logged in one round trip that
+    # also says whether the cache was still right (stamps.lookup); anything else takes the full lookup.
+    verification = _code_checked(code)
+    cached = batch_cached(verification.key_id, verification.serial) if verification.mac_ok else None
+    if cached is not None:
+        _judge(verification, cached[0], now=now, gtin=gtin, lot_code=lot_code)
+    else:
+        verification = stamp_verify(code=code, now=now, gtin=gtin, lot_code=lot_code)
     device, browser = rules.user_agent_family(user_agent)
-    batch = verification.batch or _attribute_forgery(verification)
-    previous = 0
-    if verification.issued:
-        limit = int(_setting("OCOP_STAMP_MAX_SCANS", signals_rules.DEFAULT_MAX_SCANS))
-        # Bounded count: once past the limit the exact number does not matter on the request path.
-        previous = scans_of_serial(verification.key_id, verification.serial, limit=limit + 1)
-    # The scan log is written on every scan: one planned INSERT, not the ORM's per-call compilation.
-    event = insert_one(
-        ScanEvent(
-            scanned_at=now,
-            code=verification.code,
-            key_id=verification.key_id,
-            serial=verification.serial,
-            batch_id=batch.pk if batch else None,
-            product_id=batch.product_id if batch else None,
-            outcome=verification.outcome,
-            channel=channel[:8],
-            device=device,
-            browser=browser,
-            origin=rules.origin_truncate(remote_addr),
-        )
+    batch = verification.batch or _attribute_forgery(verification)  # a forgery points at the batch it imitates
+    event = ScanEvent(
+        scanned_at=now,
+        code=verification.code,
+        key_id=verification.key_id,
+        serial=verification.serial,
+        channel=channel[:8],
+        device=device,
+        browser=browser,
+        origin=rules.origin_truncate(remote_addr),
+        **_logged_result(verification, batch),
     )
+    if cached is None:
+        # One planned INSERT, committed without waiting for the disk flush (core.inserting.insert_one).
+        insert_one(event, durable=False)
+    else:
+        count_up_to = _max_scans() + 1
+        previous, fresh = scan_log_checked(event, batch=cached[0], digest=cached[1], count_scans_up_to=count_up_to)
+        if not fresh:  # the batch, product, subject or certificate changed since this process cached them
+            verification = stamp_verify(code=code, now=now, gtin=gtin, lot_code=lot_code)
+            batch = verification.batch  # the code is genuine (cached path): no forgery to attribute
+            corrected = _logged_result(verification, batch)
+            if any(getattr(event, name) != value for name, value in corrected.items()):
+                ScanEvent.objects.filter(pk=event.pk).update(**corrected)
+                for name, value in corrected.items():
+                    setattr(event, name, value)
+        verification.previous_scans = previous  # counted before this scan was logged
     facts = signals_rules.ScanFacts(
         at=now,
         outcome=verification.outcome,
         mac_ok=verification.mac_ok,
         issued=verification.issued or "link_mismatch" in verification.warnings,
-        previous_scans=previous,
+        previous_scans=verification.previous_scans if verification.issued else 0,
     )
-    kinds = signals_rules.signals_for_scan(
-        facts, max_scans=int(_setting("OCOP_STAMP_MAX_SCANS", signals_rules.DEFAULT_MAX_SCANS))
-    )
+    kinds = signals_rules.signals_for_scan(facts, max_scans=_max_scans())
     if not verification.mac_ok and verification.code == "":
         # Text that is not even shaped like a code (a URL typo, a bot probing): logged, not an alert.
         kinds = []

@@ -6,6 +6,7 @@ import datetime
 from typing import Literal
 
 from ninja import Field, Router, Schema
+from pydantic import BaseModel
 from ninja.pagination import paginate
 
 from ocop.certification.stamps import access
@@ -26,7 +27,7 @@ router = Router(tags=["stamps"])
 Outcome = Literal["valid", "expired", "revoked", "superseded", "not_yet_valid", "voided", "invalid"]
 
 
-class StampProductOut(Schema):
+class StampProductOut(BaseModel):
     name: str
     ocop_code: str
     gtin: str
@@ -35,7 +36,7 @@ class StampProductOut(Schema):
     province: str
 
 
-class StampCertificateOut(Schema):
+class StampCertificateOut(BaseModel):
     number: str
     star: int
     status: str
@@ -44,12 +45,12 @@ class StampCertificateOut(Schema):
     decision_number: str
 
 
-class StampContactOut(Schema):
+class StampContactOut(BaseModel):
     kind: Literal["tel"]
     value: str
 
 
-class StampWhereToBuyOut(Schema):
+class StampWhereToBuyOut(BaseModel):
     """Until sales points exist: the producer and its current commune and province; the street address and a
     business phone only for enterprises and cooperatives (a household's contact details are personal data)."""
 
@@ -60,7 +61,7 @@ class StampWhereToBuyOut(Schema):
     contacts: list[StampContactOut]
 
 
-class StampVerifyOut(Schema):
+class StampVerifyOut(BaseModel):
     code: str
     outcome: Outcome
     genuine: bool
