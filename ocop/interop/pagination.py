@@ -42,7 +42,8 @@ class CappedCountPagination(LimitOffsetPagination):
         }
 
     def _count(self, queryset: QuerySet) -> int:
-        return queryset.order_by()[: COUNT_CAP + 1].count()
+        # Only the keys: annotations (a product's best star, a subquery) would be computed for every counted row.
+        return queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
 
     def _page(self, queryset: QuerySet, offset: int, limit: int):
         return queryset[offset : offset + limit]
@@ -51,16 +52,30 @@ class CappedCountPagination(LimitOffsetPagination):
 class DeferredJoinPagination(CappedCountPagination):
     """For lists walked in an indexed order with a covering index (products: registry migration 0004).
 
-    The page's primary keys come first, from a query that selects nothing but the key, so PostgreSQL answers it
-    with an index-only scan; the rows, with their joins and annotations, are then read by key. The capped count
-    keeps the list's order for the same reason: the ordered walk stops after `COUNT_CAP + 1` matches, where an
-    unordered count chose a heap scan by primary key.
+    Within the counted range, one query reads the keys of the first `COUNT_CAP + 1` rows in list order: their
+    number is the count, and the page is a slice of them. Selecting nothing but the key lets PostgreSQL answer from
+    the covering index, and asking for 1,001 rows rather than 20 lets its planner weigh the two ways to get them
+    right: walking the name index (cheap when matches are dense) or collecting the trigram index's matches and
+    sorting them (cheap when they are few, or clustered late in the alphabet, where the walk for 20 rows passed
+    through nearly the whole index: 30–40 ms at 100,000 products, bench/bench_search.py). The rows, with their
+    joins and annotations, are then read by key. Pages beyond the counted range count and walk separately.
     """
 
-    def _count(self, queryset: QuerySet) -> int:
-        return queryset[: COUNT_CAP + 1].count()
+    def paginate_queryset(self, queryset: QuerySet, pagination: Any, request, **params) -> Any:
+        offset = pagination.offset
+        limit: int = min(pagination.limit, self.max_limit)
+        if offset + limit <= COUNT_CAP + 1:
+            keys = list(queryset.values_list("pk", flat=True)[: COUNT_CAP + 1])
+            counted, page_keys = len(keys), keys[offset : offset + limit]
+        else:
+            counted = self._count(queryset)
+            page_keys = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+        rows = {row.pk: row for row in queryset.filter(pk__in=page_keys)}
+        return {
+            self.items_attribute: [rows[key] for key in page_keys if key in rows],
+            "count": min(counted, COUNT_CAP),
+            "count_is_lower_bound": counted > COUNT_CAP,
+        }
 
-    def _page(self, queryset: QuerySet, offset: int, limit: int):
-        keys = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
-        rows = {row.pk: row for row in queryset.filter(pk__in=keys)}
-        return [rows[key] for key in keys if key in rows]
+    def _count(self, queryset: QuerySet) -> int:
+        return queryset.values("pk")[: COUNT_CAP + 1].count()

@@ -28,3 +28,14 @@ def test_count_stops_at_the_cap_and_says_so(eight_products, anon_client, monkeyp
     assert body["count_is_lower_bound"] is True
     assert len(body["items"]) == 2  # paging past the cap still works
     assert_matches_openapi(response, "/api/v1/products")
+
+
+def test_pages_inside_and_beyond_the_counted_range_join_up(eight_products, anon_client, monkeypatch):
+    whole = [item["id"] for item in anon_client.get("/api/v1/products", {"limit": 8}).json()["items"]]
+    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+
+    # Offsets 0 and 3 are read from the first COUNT_CAP + 1 keys; offset 6 counts and walks on its own.
+    pages = [anon_client.get("/api/v1/products", {"limit": 3, "offset": o}).json() for o in (0, 3, 6)]
+
+    assert [item["id"] for page in pages for item in page["items"]] == whole
+    assert [(page["count"], page["count_is_lower_bound"]) for page in pages] == [(5, True)] * 3
