@@ -32,3 +32,24 @@ def bind_producer(user, subject):
     RoleAssignment.objects.filter(user=user, role="producer").update(object_id=str(subject.pk))
     scope_forget(user)
     return user
+
+
+def revoke_batch_certificate(batch):
+    """Revoke the certificate a batch stands for, through the service, as of yesterday."""
+    import datetime
+
+    from django.utils import timezone
+
+    from ocop.certification.models import Certificate
+    from ocop.certification.services import certificate_revoke
+
+    today = timezone.localdate()
+    return certificate_revoke(
+        actor=None,
+        certificate=Certificate.objects.get(pk=batch.certificate_id),
+        ground="production_stopped",
+        conclusion_on=today - datetime.timedelta(days=1),
+        report="Ngừng sản xuất.",
+        decision_number="9/QĐ-UBND",
+        decided_on=today,
+    )

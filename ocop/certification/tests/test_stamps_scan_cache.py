@@ -10,13 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ocop.certification.models import Certificate
-from ocop.certification.services import certificate_revoke
 from ocop.certification.stamps import codes, lookup
 from ocop.certification.stamps import testing as stamp_testing
 from ocop.certification.stamps.keys import stamp_key_secret
 from ocop.certification.stamps.models import ScanEvent, StampBatch
 from ocop.certification.stamps.services import scan_record, stamp_batch_void
-from ocop.certification.stamps.testing import first_code
+from ocop.certification.stamps.testing import first_code, revoke_batch_certificate
 from ocop.registry.models import Product
 
 pytestmark = pytest.mark.django_db
@@ -66,17 +65,8 @@ def test_voiding_after_caching_shows_on_the_next_scan_and_in_its_log(stamp_batch
 def test_revocation_after_caching_shows_on_the_next_scan(stamp_batch):
     code = first_code(stamp_batch)
     assert _scan(code)[0].outcome == "valid"
-    today = timezone.localdate()
 
-    certificate_revoke(
-        actor=None,
-        certificate=Certificate.objects.get(pk=stamp_batch.certificate_id),
-        ground="production_stopped",
-        conclusion_on=today - datetime.timedelta(days=1),
-        report="Ngừng sản xuất.",
-        decision_number="9/QĐ-UBND",
-        decided_on=today,
-    )
+    revoke_batch_certificate(stamp_batch)
     verification, event, kinds = _scan(code)
 
     assert verification.outcome == event.outcome == "revoked"

@@ -8,7 +8,6 @@ from django.db import connection
 from django.utils import timezone
 
 from ocop.certification.models import Certificate
-from ocop.certification.services import certificate_revoke
 from ocop.certification.stamps import codes, testing
 from ocop.certification.stamps.keys import stamp_key_secret
 from ocop.certification.stamps.links import digital_link_parse, stamp_path
@@ -20,7 +19,7 @@ from ocop.certification.stamps.services import (
     stamp_key_rotate,
     stamp_verify,
 )
-from ocop.certification.stamps.testing import bind_producer, first_code
+from ocop.certification.stamps.testing import bind_producer, first_code, revoke_batch_certificate
 from ocop.core.errors import Conflict, PermissionDenied, ValidationError
 
 pytestmark = pytest.mark.django_db
@@ -118,15 +117,7 @@ def test_revocation_and_expiry_flip_outcome(stamp_batch):
     assert stamp_verify(code=code).outcome == "expired"
 
     Certificate.objects.filter(pk=stamp_batch.certificate_id).update(valid_until=today + datetime.timedelta(days=9))
-    certificate_revoke(
-        actor=None,
-        certificate=Certificate.objects.get(pk=stamp_batch.certificate_id),
-        ground="production_stopped",
-        conclusion_on=today - datetime.timedelta(days=1),
-        report="Ngừng sản xuất.",
-        decision_number="9/QĐ-UBND",
-        decided_on=today,
-    )
+    revoke_batch_certificate(stamp_batch)
     assert stamp_verify(code=code).outcome == "revoked"
 
 
