@@ -53,10 +53,11 @@ class _Plan:
                 joins.append(join.format(table=quote(model._meta.db_table), pk=quote(model._meta.pk.column)))
         table = quote(StampBatch._meta.db_table)
         self.joins = " ".join(joins)
-        # The row versions of the four rows: every UPDATE writes a new version with the updating transaction's id
-        # in `xmin`, whatever it changes and however it is issued (save(), a bare queryset update, SQL by hand). A
-        # deleted row drops out of the join. Reading four system columns costs nothing; hashing the rows' text did.
-        versions = "concat_ws(':', b.xmin::text, p.xmin::text, s.xmin::text, c.xmin::text)"
+        # The row versions of the four rows: every UPDATE writes a new version of a row, at a new place (`ctid`) and
+        # with the updating transaction's id (`xmin`), whatever it changes and however it is issued (save(), a bare
+        # queryset update, SQL by hand); the place tells apart two updates made in one transaction. A deleted row
+        # drops out of the join. Reading these system columns costs nothing; hashing the rows' text did.
+        versions = "concat_ws(':', " + ", ".join(f"{a}.xmin::text, {a}.ctid::text" for a in "bpsc") + ")"
         self.digest = versions if vendor == "postgresql" else "NULL"
         scans = (
             f"(SELECT COUNT(*) FROM (SELECT 1 FROM {quote(ScanEvent._meta.db_table)} "  # noqa: S608 (quoted)

@@ -5,7 +5,7 @@ certificate, through a service or a bare UPDATE, must show in the very next scan
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -176,3 +176,14 @@ def test_batch_cache_replaces_a_range_whose_batch_is_gone():
     assert cache.get(1, 7) is None
     cache.forget(3)
     assert cache.get(1, 2) is None and cache._ranges[1] == []
+
+
+def test_two_changes_in_one_transaction_are_both_seen(stamp_batch):
+    """Two versions of a row written by one transaction share their `xmin`: the row's place tells them apart."""
+    code = first_code(stamp_batch)
+    with transaction.atomic():  # one savepoint: both updates carry the same transaction id
+        Product.objects.filter(pk=stamp_batch.product_id).update(name="Tên thứ nhất")
+        assert _scan(code)[0].batch.product.name == "Tên thứ nhất"
+        Product.objects.filter(pk=stamp_batch.product_id).update(name="Tên thứ hai")
+
+        assert _scan(code)[0].batch.product.name == "Tên thứ hai"
