@@ -155,9 +155,13 @@ def test_in_autocommit_the_log_is_committed_without_waiting_for_the_flush(certif
     assert not connection.in_atomic_block
 
     results = [_scan(code) for _ in range(3)]  # lookup + insert, then the checked statement twice
+    # A copied code on another lot's link: judged from the cached batch, logged with no batch (NULLs bound).
+    mismatch, event, kinds = scan_record(code=code, channel="link", lot_code="L-KHAC")
 
     assert [v.previous_scans for v, _e, _k in results] == [0, 1, 2]
     assert ScanEvent.objects.filter(batch=batch, outcome="valid").count() == 3
+    assert "link_mismatch" in mismatch.warnings and kinds == []
+    assert ScanEvent.objects.filter(pk=event.pk, batch__isnull=True, product__isnull=True, outcome="invalid").exists()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SHOW synchronous_commit")
