@@ -39,6 +39,13 @@ class NotFound(DomainError):
     default_message = _("Không tìm thấy.")
 
 
+def found(obj, code: str):
+    """`obj`, or NotFound with `code` when it is None: for `queryset.filter(...).first()` lookups."""
+    if obj is None:
+        raise NotFound(code=code)
+    return obj
+
+
 class PermissionDenied(DomainError):
     status = 403
     code = "permission_denied"

@@ -11,7 +11,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from ocop.core.errors import NotFound
+from ocop.core.errors import NotFound, found
 from ocop.evaluation import access, selectors, services, workflow
 from ocop.evaluation.models import (
     Council,
@@ -80,9 +80,7 @@ def _detail(request, dossier_id: int) -> Dossier:
 
 
 def _round(request, round_id: int) -> EvaluationRound:
-    round_ = EvaluationRound.objects.select_related("regime").filter(pk=round_id).first()
-    if round_ is None:
-        raise NotFound(code="round_not_found")
+    round_ = found(EvaluationRound.objects.select_related("regime").filter(pk=round_id).first(), "round_not_found")
     access.ensure_can_view_round(request.user, round_)
     return round_
 
@@ -135,9 +133,7 @@ def round_detail(request, round_id: int):
 )
 def round_analytics(request, round_id: int):
     """Members' totals against the council mean (outliers), spread per criterion, distribution by star."""
-    round_ = EvaluationRound.objects.filter(pk=round_id).first()
-    if round_ is None:
-        raise NotFound(code="round_not_found")
+    round_ = found(EvaluationRound.objects.filter(pk=round_id).first(), "round_not_found")
     return selectors.council_round_analytics(user=request.user, round_=round_)
 
 
@@ -267,10 +263,7 @@ def evidence_upload(
 def _criterion(criterion_id: int | None):
     if criterion_id is None:
         return None
-    criterion = Criterion.objects.filter(pk=criterion_id).first()
-    if criterion is None:
-        raise NotFound(code="criterion_not_found")
-    return criterion
+    return found(Criterion.objects.filter(pk=criterion_id).first(), "criterion_not_found")
 
 
 @router.get(
@@ -290,8 +283,7 @@ def evidence_link_list(request, dossier_id: int):
 def evidence_link(request, dossier_id: int, payload: EvidenceLinkIn):
     dossier = _dossier(request, dossier_id)
     evidence = Evidence.objects.filter(pk=payload.evidence_id, subject_id=dossier.subject_id).first()
-    if evidence is None:
-        raise NotFound(code="evidence_not_found")
+    found(evidence, "evidence_not_found")
     link = services.dossier_evidence_link(
         actor=request.user,
         dossier=dossier,
@@ -368,9 +360,7 @@ def dossier_results(request, dossier_id: int):
 
 
 def _council(request, council_id: int) -> Council:
-    council = Council.objects.select_related("round").filter(pk=council_id).first()
-    if council is None:
-        raise NotFound(code="council_not_found")
+    council = found(Council.objects.select_related("round").filter(pk=council_id).first(), "council_not_found")
     access.ensure_can_view_round(request.user, council.round)
     return council
 
@@ -393,9 +383,7 @@ def council_detail(request, council_id: int):
 )
 def council_member_add(request, council_id: int, payload: MemberIn):
     council = _council(request, council_id)
-    user = get_user_model().objects.filter(pk=payload.user_id, is_active=True).first()
-    if user is None:
-        raise NotFound(code="user_not_found")
+    user = found(get_user_model().objects.filter(pk=payload.user_id, is_active=True).first(), "user_not_found")
     member = services.council_member_add(
         actor=request.user, council=council, user=user, role=payload.role, organisation=payload.organisation
     )
@@ -425,9 +413,7 @@ def conflict_declare(request, dossier_id: int, payload: ConflictIn):
 def scoring_open(request, dossier_id: int, payload: OpenScoringIn):
     council = None
     if payload.council_id is not None:
-        council = Council.objects.filter(pk=payload.council_id).first()
-        if council is None:
-            raise NotFound(code="council_not_found")
+        council = found(Council.objects.filter(pk=payload.council_id).first(), "council_not_found")
     session = services.council_open_scoring(
         actor=request.user,
         dossier=_dossier(request, dossier_id),
@@ -456,9 +442,7 @@ def score_sheet_list(request, dossier_id: int):
 def score_sheet_save(request, dossier_id: int, payload: ScoreSheetIn):
     sheet = None
     if payload.criteria_sheet_id is not None:
-        sheet = CriteriaSheet.objects.filter(pk=payload.criteria_sheet_id).first()
-        if sheet is None:
-            raise NotFound(code="sheet_not_found")
+        sheet = found(CriteriaSheet.objects.filter(pk=payload.criteria_sheet_id).first(), "sheet_not_found")
     return services.score_sheet_save(
         actor=request.user,
         dossier=_dossier(request, dossier_id),
