@@ -305,8 +305,11 @@ def _judge(result: Verification, batch: StampBatch | None, *, now, gtin, lot_cod
 def stamp_verify(*, code, now: datetime.datetime | None = None, gtin: str | None = None, lot_code: str | None = None):
     """Verify a code (any input: never raises on garbage). With `gtin`/`lot_code` from a Digital Link the batch's
     product and lot must match, else the code was copied onto another product's link."""
-    now = now or timezone.now()
-    result = _code_checked(code)
+    return _verify_checked(_code_checked(code), now=now or timezone.now(), gtin=gtin, lot_code=lot_code)
+
+
+def _verify_checked(result: Verification, *, now, gtin, lot_code) -> Verification:
+    """Complete the verification of a code already parsed and MAC-checked, looking its batch up."""
     if not result.mac_ok:
         return result
     # Once past the limit the exact number of earlier scans does not matter on the request path.
@@ -392,7 +395,7 @@ def scan_record(
     if cached is not None:
         _judge(verification, cached[0], now=now, gtin=gtin, lot_code=lot_code)
     else:
-        verification = stamp_verify(code=code, now=now, gtin=gtin, lot_code=lot_code)
+        _verify_checked(verification, now=now, gtin=gtin, lot_code=lot_code)
     device, browser = rules.user_agent_family(user_agent)
     batch = verification.batch or _attribute_forgery(verification)  # a forgery points at the batch it imitates
     event = ScanEvent(
