@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -56,9 +57,10 @@ def _wait(port: int, proc: subprocess.Popen) -> None:
     raise SystemExit("gunicorn did not start")
 
 
-def main() -> None:
+def scan_codes_fresh(n: int) -> tuple[list[str], str]:
+    """n codes of the bench batch not scanned by earlier runs, and the database vendor; closes the connection so the
+    server processes start without sharing it."""
     django_setup()
-    from django.conf import settings
     from django.db import connection
 
     from bench.bench_scan import fresh_serials, stamp_batch
@@ -67,9 +69,16 @@ def main() -> None:
 
     batch = stamp_batch()
     key = stamp_key_secret(batch.key_id)
-    scan_codes = [codes.code_make(key, batch.key_id, serial) for serial in fresh_serials(batch, N)]
+    scan_codes = [codes.code_make(key, batch.key_id, serial) for serial in fresh_serials(batch, n)]
     vendor = connection.vendor
     connection.close()
+    return scan_codes, vendor
+
+
+@contextmanager
+def gunicorn_server(*, workers: int, threads: int):
+    """The platform (with the bare view) under gunicorn on a free local port, as `make run` serves it; the port."""
+    from django.conf import settings
 
     port = _free_port()
     env = {
@@ -79,10 +88,19 @@ def main() -> None:
         "OCOP_PUBLIC_RATE_LIMIT": "0",
     }
     server = [sys.executable, "-m", "gunicorn", "bench.bench_scan_http:application", "--bind", f"127.0.0.1:{port}"]
-    server += ["--workers", "1", "--threads", "4", "--keep-alive", "30", "--log-level", "warning"]
+    server += ["--workers", str(workers), "--threads", str(threads), "--keep-alive", "30", "--log-level", "warning"]
     proc = subprocess.Popen(server, cwd=REPO, env=env)
     try:
         _wait(port, proc)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def main() -> None:
+    scan_codes, vendor = scan_codes_fresh(N)
+    with gunicorn_server(workers=1, threads=4) as port:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
         def get(path: str) -> None:
@@ -116,9 +134,6 @@ def main() -> None:
                 ratio=round(seconds / base_seconds, 2) if base_seconds else None,
             )
         conn.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ baseline, so a drift of the machine falls on both sides. Logging and the counter
 different stamp's first or second scan. SQLite by default; PostgreSQL with DATABASE_URL.
 """
 
-import os
 import re
 import shutil
 import subprocess
@@ -20,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import REPO, django_setup, emit  # noqa: E402
+from bench.common import emit  # noqa: E402
 
 SECONDS = 10
 CONNECTIONS = 8
@@ -63,34 +62,11 @@ def main() -> None:
     if shutil.which("wrk") is None:
         print("skipped: wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return
-    django_setup()
-    from django.conf import settings
-    from django.db import connection
+    from bench.bench_scan_http import gunicorn_server, scan_codes_fresh
 
-    from bench.bench_scan import fresh_serials, stamp_batch
-    from bench.bench_scan_http import _free_port, _wait
-    from ocop.certification.stamps import codes
-    from ocop.certification.stamps.keys import stamp_key_secret
-
-    batch = stamp_batch()
-    key = stamp_key_secret(batch.key_id)
-    scan_codes = [codes.code_make(key, batch.key_id, serial) for serial in fresh_serials(batch, CODES)]
-    vendor = connection.vendor
-    connection.close()
-
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.local"),
-        "OCOP_VAR_DIR": str(settings.VAR_DIR),
-        "OCOP_PUBLIC_RATE_LIMIT": "0",
-    }
-    server = [sys.executable, "-m", "gunicorn", "bench.bench_scan_http:application", "--bind", f"127.0.0.1:{port}"]
-    server += ["--workers", str(WORKERS), "--threads", str(THREADS), "--keep-alive", "30", "--log-level", "warning"]
-    proc = subprocess.Popen(server, cwd=REPO, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(port, proc)
+    scan_codes, vendor = scan_codes_fresh(CODES)
+    with gunicorn_server(workers=WORKERS, threads=THREADS) as port:
+        base = f"http://127.0.0.1:{port}"
         with tempfile.TemporaryDirectory() as folder:
             api = _script([f"/api/v1/verify/{code}" for code in scan_codes], Path(folder) / "api.lua")
             page = _script([f"/s/{code}" for code in scan_codes], Path(folder) / "page.lua")
@@ -114,9 +90,6 @@ def main() -> None:
         for name, figures in results.items():
             # ratio as in the other benches: time per request against the baseline's (here 1 / throughput ratio)
             emit(f"{name}[{vendor}]", **figures, baseline=baseline, ratio=round(per_second / figures["per_second"], 2))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 if __name__ == "__main__":
