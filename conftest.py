@@ -35,10 +35,14 @@ def _compiled_translations():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: cached names and counters must come from that test's data."""
+    """Each test starts with an empty cache and empty process memos: cached names and counters must come from that
+    test's data."""
     from django.core.cache import cache
 
+    from ocop.core.memo import memos_clear
+
     cache.clear()
+    memos_clear()
 
 
 @pytest.fixture(autouse=True)

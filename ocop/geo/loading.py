@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from ocop.core.memo import memos_clear
 from ocop.core.text import fold_compact, nfc
 from ocop.geo.models import AdminUnit, AdminUnitSuccession
 
@@ -52,6 +53,7 @@ def load_admin_units() -> dict:
     from ocop.geo.resolver import reset_indexes
 
     reset_indexes()
+    memos_clear()  # a name looked up before the load was remembered as unknown
     return {"units_created": units, "successions_created": successions, "already_loaded": False}
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.errors import NotFound
+from ocop.core.memo import ProcessMemo
 from ocop.geo.models import AdminUnit, AdminUnitSuccession
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -50,11 +51,15 @@ def province_list(*, at: datetime.date | None = None) -> QuerySet[AdminUnit]:
     return unit_list(level=AdminUnit.Level.PROVINCE, at=at)
 
 
+# Unit names as this process last read them, on top of the shared cache (ocop.core.memo).
+_names = ProcessMemo(seconds=300, max_entries=20_000)
+
+
 def unit_current_name(level: str, code: str) -> str:
     """Full name of the unit with this code today ("Tỉnh Lâm Đồng"), else its latest name; "" when unknown.
 
-    Cached for an hour: scans, certificates and printed forms show it on every request, and units change by law,
-    not by the minute."""
+    Units change by law, not by the minute: a name is kept for an hour in the shared cache and for five minutes in
+    the process. Scans, certificates and printed forms show names on every request."""
     if not code:
         return ""
 
@@ -63,7 +68,7 @@ def unit_current_name(level: str, code: str) -> str:
         unit = units.filter(valid_until__isnull=True).first() or units.order_by("-valid_from").first()
         return unit.full_name if unit else ""
 
-    return cache.get_or_set(f"geo:unit-name:{level}:{code}", load, 3600)
+    return _names.get_or_set((level, code), lambda: cache.get_or_set(f"geo:unit-name:{level}:{code}", load, 3600))
 
 
 def unit_get(*, code: str, at: datetime.date | None = None, level: str | None = None) -> AdminUnit:

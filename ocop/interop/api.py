@@ -10,7 +10,23 @@ from ocop.core.errors import DomainError
 from ocop.interop.routers import accounts, evaluation, geo, registry, stamps, system, traceability
 from ocop.interop.routers import certification as certification_router
 
-api = NinjaAPI(
+
+class PlatformAPI(NinjaAPI):
+    """The API with its most requested operations resolved first.
+
+    Django tries URL patterns in order, and ninja lists them router by router: a stamp scan, the endpoint phones and
+    marketplaces call most, was tried against 55 patterns before its own (a tenth of a millisecond per scan,
+    bench/bench_scan.py). Only URL order changes; the OpenAPI document keeps the routers' order."""
+
+    HOT_PATHS = ("verify/<code>",)
+
+    def _get_urls(self):
+        urls = super()._get_urls()
+        # A stable sort: the rest keep their order, so overlapping patterns still resolve as before.
+        return sorted(urls, key=lambda pattern: str(pattern.pattern) not in self.HOT_PATHS)
+
+
+api = PlatformAPI(
     title="OCOP Platform API",
     version="1.0.0",
     description=_("API mở của nền tảng OCOP: đơn vị hành chính, chủ thể, sản phẩm, chứng nhận, truy xuất."),

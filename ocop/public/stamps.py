@@ -16,6 +16,7 @@ from ocop.certification.stamps.links import digital_link_parse
 from ocop.certification.stamps.selectors import stamp_public_view
 from ocop.certification.stamps.services import scan_locate, scan_location_token, scan_record, stamp_verify
 from ocop.core.errors import ValidationError
+from ocop.core.memo import ProcessMemo
 from ocop.geo.selectors import province_list
 
 OUTCOME_LABELS = {
@@ -41,15 +42,22 @@ WARNING_TEXTS = {
 }
 
 
+_province_options_memo = ProcessMemo(seconds=300, max_entries=4)
+
+
 def _province_options():
-    """The `<option>`s of the consented "which province are you in?" select, escaped once and cached: rendering 34
-    options through the template engine cost more than the scan's own database work (bench/bench_scan.py)."""
+    """The `<option>`s of the consented "which province are you in?" select, escaped once and kept: rendering 34
+    options through the template engine cost more than the scan's own database work (bench/bench_scan.py). Kept for
+    an hour in the shared cache and five minutes in the process (ocop.core.memo)."""
 
     def load():
         provinces = province_list().order_by("name").values_list("code", "name")
         return str(format_html_join("", '<option value="{}">{}</option>', provinces))
 
-    return mark_safe(cache.get_or_set("public:stamp-province-options", load, 3600))  # noqa: S308 (escaped above)
+    options = _province_options_memo.get_or_set(
+        "options", lambda: cache.get_or_set("public:stamp-province-options", load, 3600)
+    )
+    return mark_safe(options)  # noqa: S308 (escaped above)
 
 
 def _timeline(verification) -> list:

@@ -120,3 +120,19 @@ def test_detail_with_an_invalid_date_is_422(client):
     response = client.get(DETAIL.format(code="01"), {"at": "2024-13-45"})
     assert response.status_code == 422
     assert response.json()["fields"]
+
+
+def test_unit_names_are_read_once_per_process(django_assert_num_queries, monkeypatch):
+    """A scan shows unit names on every request: after the first read neither the database nor the shared cache
+    (Redis in production, a network round trip) is asked again."""
+    from django.core.cache import cache
+
+    from ocop.geo.selectors import unit_current_name
+
+    name = unit_current_name("province", "68")
+    assert name.endswith("Lâm Đồng")
+    shared_reads = []
+    monkeypatch.setattr(cache, "get_or_set", lambda *args, **kwargs: shared_reads.append(args))
+    with django_assert_num_queries(0):
+        assert unit_current_name("province", "68") == name
+    assert shared_reads == []
