@@ -58,18 +58,14 @@ def _wait(port: int, proc: subprocess.Popen) -> None:
 
 
 def scan_codes_fresh(n: int) -> tuple[list[str], str]:
-    """n codes of the bench batch not scanned by earlier runs, and the database vendor; closes the connection so the
-    server processes start without sharing it."""
+    """n codes of a new batch (bench_scan.fresh_codes) and the database vendor; closes the connection so the server
+    processes start without sharing it."""
     django_setup()
     from django.db import connection
 
-    from bench.bench_scan import fresh_serials, stamp_batch
-    from ocop.certification.stamps import codes
-    from ocop.certification.stamps.keys import stamp_key_secret
+    from bench.bench_scan import fresh_codes
 
-    batch = stamp_batch()
-    key = stamp_key_secret(batch.key_id)
-    scan_codes = [codes.code_make(key, batch.key_id, serial) for serial in fresh_serials(batch, n)]
+    scan_codes = fresh_codes(n)
     vendor = connection.vendor
     connection.close()
     return scan_codes, vendor
