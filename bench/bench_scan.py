@@ -1,6 +1,11 @@
 """Stamp scans per second with logging and counterfeit rules on: `GET /api/v1/verify/{code}` and the scan page
 `/s/<code>` through Django's test Client (full middleware stack), against a bare view returning a constant
-through the same Client in the same run. SQLite by default; PostgreSQL when DATABASE_URL is set."""
+through the same Client in the same run. SQLite by default; PostgreSQL when DATABASE_URL is set.
+
+Two reference views, measured in the same run, show what any logged scan must cost on this machine whatever its
+code: `reference.db_round_trip` runs `SELECT 1` (the cheapest view that touches the database) and
+`reference.scan_log_insert` writes one scan-log row as a scan writes it, and nothing else (the cheapest view with
+logging on). A scan cannot be cheaper than the second."""
 
 import datetime
 import sys
@@ -14,17 +19,83 @@ from django.urls import include, path  # noqa: E402
 from bench.common import django_setup, emit, figures, timed  # noqa: E402
 
 N = 2000
+WARM = 20  # codes scanned before measuring: imports, the connection, prepared statements, the batch cache
+ROUNDS = 10
 
 
 def bare(request):
     return HttpResponse("ok")
 
 
+def db_round_trip(request, code):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return HttpResponse("ok")
+
+
+def scan_log_insert(request, code):
+    from django.utils import timezone
+
+    from ocop.certification.stamps.models import ScanEvent
+    from ocop.core.inserting import insert_one
+
+    insert_one(ScanEvent(scanned_at=timezone.now(), code=code[:20], channel="bench", outcome="invalid"), durable=False)
+    return HttpResponse("ok")
+
+
+# (name, URL with {} for a code): the bare baseline first, then the reference views and the scans, measured in turn.
+RUNS = (
+    ("bare", "/bench-bare/"),
+    ("reference.db_round_trip", "/bench-db/{}"),
+    ("reference.scan_log_insert", "/bench-log/{}"),
+    ("stamps.scan_api", "/api/v1/verify/{}"),
+    ("stamps.scan_page", "/s/{}"),
+)
+
+
 def __getattr__(name):
-    # The benchmark's URLconf, built on first use (after django.setup()): the platform's URLs plus the bare view.
+    # The benchmark's URLconf, built on first use (after django.setup()): the platform's URLs plus the bare and the
+    # reference views.
     if name == "urlpatterns":
-        return [path("bench-bare/", bare), path("", include("config.urls"))]
+        return [
+            path("bench-bare/", bare),
+            path("bench-db/<str:code>", db_round_trip),
+            path("bench-log/<str:code>", scan_log_insert),
+            path("", include("config.urls")),
+        ]
     raise AttributeError(name)
+
+
+def interleaved(get, scan_codes: list[str], *, rounds: int) -> dict[str, tuple[float, list[float]]]:
+    """Each run of RUNS over the codes, in `rounds` blocks taken in turn, so that a drift of the machine (another
+    process, CPU frequency) falls on the baseline and the scans alike: name -> (seconds, latencies)."""
+    totals = {name: [0.0, []] for name, _url in RUNS}
+    block = max(1, len(scan_codes) // rounds)
+    for start in range(0, len(scan_codes), block):
+        codes_in_block = scan_codes[start : start + block]
+        for name, url in RUNS:
+            seconds, latencies = timed(lambda code, url=url: get(url.format(code)), codes_in_block)
+            totals[name][0] += seconds
+            totals[name][1] += latencies
+    return {name: (seconds, latencies) for name, (seconds, latencies) in totals.items()}
+
+
+def emit_runs(results: dict, *, suffix: str, vendor: str, baseline_name: str) -> None:
+    """One JSON line per run of RUNS but the baseline; `ratio` is its time per request over the bare view's."""
+    base_seconds, base_latencies = results["bare"]
+    n = len(base_latencies)
+    baseline = {"name": baseline_name, **figures(n, base_seconds, base_latencies)}
+    for name, (seconds, latencies) in results.items():
+        if name != "bare":
+            emit(
+                f"{name}{suffix}[{vendor}]",
+                **figures(n, seconds, latencies),
+                baseline=baseline,
+                ratio=round(seconds / base_seconds, 2) if base_seconds else None,
+            )
 
 
 def bench_product():
@@ -70,21 +141,21 @@ def main() -> None:
     from django.db import connection
     from django.test import Client, override_settings
 
-    scan_codes = fresh_codes(N)
+    scan_codes = fresh_codes(N + WARM)
     with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["*"], DEBUG=False):
         client = Client()
-        for warm in ("/bench-bare/", f"/api/v1/verify/{scan_codes[0]}", f"/s/{scan_codes[0]}"):
-            assert client.get(warm).status_code == 200, warm
-        base_seconds, base_lat = timed(lambda _i: client.get("/bench-bare/"), range(N))
-        baseline = {"name": "bare Django view (constant), same Client", **figures(N, base_seconds, base_lat)}
-        for name, url in (("stamps.scan_api", "/api/v1/verify/{}"), ("stamps.scan_page", "/s/{}")):
-            seconds, latencies = timed(lambda code, url=url: client.get(url.format(code)), scan_codes)
-            emit(
-                f"{name}[{connection.vendor}]",
-                **figures(N, seconds, latencies),
-                baseline=baseline,
-                ratio=round(seconds / base_seconds, 1) if base_seconds else None,
-            )
+
+        def get(url: str) -> None:
+            response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"{url}: HTTP {response.status_code}")
+
+        for code in scan_codes[:WARM]:
+            for _name, url in RUNS:
+                get(url.format(code))
+        results = interleaved(get, scan_codes[WARM:], rounds=ROUNDS)
+        baseline_name = "bare Django view (constant), same Client"
+        emit_runs(results, suffix="", vendor=connection.vendor, baseline_name=baseline_name)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ bench_scan.py measures in-process (Django's test Client), where the bare view co
 any database write looks enormous beside it; here both sides pay what a phone's request really costs on the
 server: the socket, HTTP parsing, the WSGI hand-over. One keep-alive connection, one request at a time, as a
 scanning phone does. Logging and the counterfeit rules are on. SQLite by default; PostgreSQL with DATABASE_URL.
+The same runs as bench_scan.py (RUNS: the bare view, the two reference views, the API and the page), interleaved.
 """
 
 import http.client
@@ -18,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import REPO, django_setup, emit, figures, timed  # noqa: E402
+from bench.common import REPO, django_setup  # noqa: E402
 
 N = 2000
 ROUNDS = 10
@@ -95,7 +96,9 @@ def gunicorn_server(*, workers: int, threads: int):
 
 
 def main() -> None:
-    scan_codes, vendor = scan_codes_fresh(N)
+    from bench.bench_scan import RUNS, WARM, emit_runs, interleaved
+
+    scan_codes, vendor = scan_codes_fresh(N + WARM)
     with gunicorn_server(workers=1, threads=4) as port:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
@@ -106,29 +109,11 @@ def main() -> None:
             if response.status != 200:
                 raise SystemExit(f"{path}: HTTP {response.status}")
 
-        for code in scan_codes[:20]:
-            for warm in ("/bench-bare/", f"/api/v1/verify/{code}", f"/s/{code}"):
-                get(warm)
-        # Blocks of each kind taken in turn, so that a drift of the machine (another process, CPU frequency) falls
-        # on the baseline and the scans alike.
-        runs = {"bare": ("/bench-bare/", [0.0, []]), "stamps.scan_api_http": ("/api/v1/verify/{}", [0.0, []])}
-        runs["stamps.scan_page_http"] = ("/s/{}", [0.0, []])
-        block = N // ROUNDS
-        for start in range(0, N, block):
-            codes_in_block = scan_codes[start : start + block]
-            for url, totals in runs.values():
-                seconds, latencies = timed(lambda code, url=url: get(url.format(code)), codes_in_block)
-                totals[0] += seconds
-                totals[1] += latencies
-        base_seconds, base_lat = runs.pop("bare")[1]
-        baseline = {"name": "bare Django view (constant), same gunicorn", **figures(N, base_seconds, base_lat)}
-        for name, (_url, (seconds, latencies)) in runs.items():
-            emit(
-                f"{name}[{vendor}]",
-                **figures(N, seconds, latencies),
-                baseline=baseline,
-                ratio=round(seconds / base_seconds, 2) if base_seconds else None,
-            )
+        for code in scan_codes[:WARM]:
+            for _name, url in RUNS:
+                get(url.format(code))
+        results = interleaved(get, scan_codes[WARM:], rounds=ROUNDS)
+        emit_runs(results, suffix="_http", vendor=vendor, baseline_name="bare Django view (constant), same gunicorn")
         conn.close()
 
 
