@@ -15,6 +15,11 @@ logs the scan (`scan_log_checked`) also counts the stamp's earlier scans and ret
 of the batch, product, subject and certificate as they are now. The outcome was computed from the cached rows; if
 the digest differs (a batch voided, a certificate revoked or renewed, a name corrected, in any process), the caller
 looks the batch up again and corrects the logged row. Nothing is trusted without that check.
+
+On SQLite (the embedded set-up) the digest is a change counter that triggers bump on every update or delete of
+those four tables (stamps.changes); the scan reads it with the count of earlier scans, then logs. There the cache
+is neither filled nor read inside a transaction: a rollback takes the counter back, and a later change could bring
+it to a value already cached for rows that were rolled back.
 """
 
 import bisect
@@ -23,8 +28,9 @@ from functools import cache
 from django.db import connection
 
 from ocop.certification.models import Certificate
+from ocop.certification.stamps.changes import GENERATION_SQL, changes_ready
 from ocop.certification.stamps.models import ScanEvent, StampBatch
-from ocop.core.inserting import insert_plan
+from ocop.core.inserting import insert_one, insert_plan
 from ocop.core.prepared import prepared_cursor
 from ocop.registry.models import Product, Subject
 
@@ -58,7 +64,12 @@ class _Plan:
         # queryset update, SQL by hand); the place tells apart two updates made in one transaction. A deleted row
         # drops out of the join. Reading these system columns costs nothing; hashing the rows' text did.
         versions = "concat_ws(':', " + ", ".join(f"{a}.xmin::text, {a}.ctid::text" for a in "bpsc") + ")"
-        self.digest = versions if vendor == "postgresql" else "NULL"
+        if vendor == "postgresql":
+            self.digest = versions
+        elif changes_ready(connection):
+            self.digest = GENERATION_SQL
+        else:
+            self.digest = "NULL"  # no counter (a database migrated before it existed): nothing is cached
         scans = (
             f"(SELECT COUNT(*) FROM (SELECT 1 FROM {quote(ScanEvent._meta.db_table)} "  # noqa: S608 (quoted)
             "WHERE key_id = %s AND serial = %s LIMIT %s) AS earlier)"
@@ -70,6 +81,8 @@ class _Plan:
         )
         self.digest_of_batch = f"SELECT {self.digest} FROM {table} b {self.joins} WHERE b.id = %s"  # noqa: S608
         self.scans_sql = scans
+        # SQLite: the earlier scans and the counter now, read before the scan is logged.
+        self.scans_and_generation_sql = f"SELECT {scans}, {self.digest}"  # noqa: S608
 
     def instances(self, row) -> list:
         out, start = [], 0
@@ -108,7 +121,7 @@ def batch_covering(key_id: int, serial: int, *, count_scans_up_to: int = 0) -> t
     batch.product = product
     if certificate is not None:
         batch.certificate = certificate
-    if row[-1] is not None:
+    if row[-1] is not None and _may_cache(connection):
         _cache.put(batch, row[-1])
     return batch, row[-2]
 
@@ -162,18 +175,36 @@ class _BatchCache:
 _cache = _BatchCache()
 
 
+def _may_cache(connection_) -> bool:
+    # SQLite: never inside a transaction (see the module's docstring). PostgreSQL's row versions go back with a
+    # rollback, so they can be trusted anywhere.
+    return connection_.vendor == "postgresql" or not connection_.in_atomic_block
+
+
 def batch_cached(key_id: int, serial: int) -> tuple[StampBatch, str] | None:
-    """The cached batch holding the serial and the digest it was cached with; None when not cached (SQLite never
-    caches: there a lookup costs microseconds)."""
-    return _cache.get(key_id, serial) if connection.vendor == "postgresql" else None
+    """The cached batch holding the serial and the digest it was cached with; None when not cached. The digest is
+    checked when the scan is logged (scan_log_checked)."""
+    return _cache.get(key_id, serial) if _may_cache(connection) else None
 
 
 def scan_log_checked(event: ScanEvent, *, batch: StampBatch, digest: str, count_scans_up_to: int) -> tuple[int, bool]:
-    """Log a scan whose outcome was computed from the cached `batch`, in one round trip (PostgreSQL only).
+    """Log a scan whose outcome was computed from the cached `batch`.
 
-    Sets `event.pk`; returns how many scans of the stamp were logged before this one (at most `count_scans_up_to`;
-    the count runs on the statement's snapshot, which never includes its own insert) and whether the batch's rows
-    still have the cached digest. When they do not, the entry is dropped: the caller looks the batch up again."""
+    Sets `event.pk`; returns how many scans of the stamp were logged before this one (at most `count_scans_up_to`)
+    and whether the batch's rows still have the cached digest. When they do not, the entry is dropped: the caller
+    looks the batch up again and corrects the logged row. PostgreSQL: one round trip, whose count runs on the
+    statement's snapshot (never its own insert). SQLite: the count and the change counter, then the insert (two
+    local statements)."""
+    if connection.vendor != "postgresql":
+        with prepared_cursor(connection) as cursor:
+            cursor.execute(
+                _plan(connection.vendor).scans_and_generation_sql, [event.key_id, event.serial, count_scans_up_to]
+            )
+            previous, current = cursor.fetchone()
+        insert_one(event, durable=False)
+        if current != digest:
+            _cache.forget(batch.pk)
+        return previous, current == digest
     insert, connection_ = insert_plan(ScanEvent)
     row = insert.row(event, connection_)
     asynchronous = not connection_.in_atomic_block
