@@ -69,9 +69,14 @@ def __getattr__(name):
     raise AttributeError(name)
 
 
-def interleaved(get, scan_codes: list[str], *, rounds: int) -> dict[str, tuple[float, list[float]]]:
-    """Each run of RUNS over the codes, in `rounds` blocks taken in turn, so that a drift of the machine (another
-    process, CPU frequency) falls on the baseline and the scans alike: name -> (seconds, latencies)."""
+def interleaved(get, scan_codes: list[str], *, rounds: int = ROUNDS) -> dict[str, tuple[float, list[float]]]:
+    """Each run of RUNS over the codes after the first WARM (which only warm up), in `rounds` blocks taken in turn,
+    so that a drift of the machine (another process, CPU frequency) falls on the baseline and the scans alike:
+    name -> (seconds, latencies)."""
+    for code in scan_codes[:WARM]:
+        for _name, url in RUNS:
+            get(url.format(code))
+    scan_codes = scan_codes[WARM:]
     totals = {name: [0.0, []] for name, _url in RUNS}
     block = max(1, len(scan_codes) // rounds)
     for start in range(0, len(scan_codes), block):
@@ -150,10 +155,7 @@ def main() -> None:
             if response.status_code != 200:
                 raise SystemExit(f"{url}: HTTP {response.status_code}")
 
-        for code in scan_codes[:WARM]:
-            for _name, url in RUNS:
-                get(url.format(code))
-        results = interleaved(get, scan_codes[WARM:], rounds=ROUNDS)
+        results = interleaved(get, scan_codes)
         baseline_name = "bare Django view (constant), same Client"
         emit_runs(results, suffix="", vendor=connection.vendor, baseline_name=baseline_name)
 

@@ -22,7 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import REPO, django_setup  # noqa: E402
 
 N = 2000
-ROUNDS = 10
 
 
 def __getattr__(name):
@@ -96,7 +95,7 @@ def gunicorn_server(*, workers: int, threads: int):
 
 
 def main() -> None:
-    from bench.bench_scan import RUNS, WARM, emit_runs, interleaved
+    from bench.bench_scan import WARM, emit_runs, interleaved
 
     scan_codes, vendor = scan_codes_fresh(N + WARM)
     with gunicorn_server(workers=1, threads=4) as port:
@@ -109,10 +108,7 @@ def main() -> None:
             if response.status != 200:
                 raise SystemExit(f"{path}: HTTP {response.status}")
 
-        for code in scan_codes[:WARM]:
-            for _name, url in RUNS:
-                get(url.format(code))
-        results = interleaved(get, scan_codes[WARM:], rounds=ROUNDS)
+        results = interleaved(get, scan_codes)
         emit_runs(results, suffix="_http", vendor=vendor, baseline_name="bare Django view (constant), same gunicorn")
         conn.close()
 
