@@ -22,7 +22,7 @@ from ocop.certification.stamps.testing import first_code, revoke_batch_certifica
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite connection cache"),
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's change counter"),
 ]
 certified_a = stamp_testing.certified_a
 
