@@ -34,7 +34,7 @@ translations: $(VENV)/.runtime
 .PHONY: run
 run: install translations ## Prepare the database with demo data and start the web server and the task worker
 	$(MANAGE) migrate --no-input
-	$(MANAGE) seed_platform
+	$(MANAGE) seed_platform --demo
 	$(MANAGE) serve --host $(HOST) --port $(PORT)
 
 .PHONY: migrate
@@ -60,7 +60,7 @@ fmt: $(VENV)/.dev ## Format the code with ruff
 test: $(VENV)/.dev translations lint ## The whole suite: lint, migrations check, OpenAPI diff, pytest on SQLite and PostgreSQL
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) openapi_snapshot --check
-	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM$$RANDOM-0123456789abcdefghijklmnop DJANGO_ALLOWED_HOSTS=ocop.example.vn OCOP_STAMP_KEYS=1:$$(printf '%064d' 0) $(MANAGE) check --deploy --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM$$RANDOM-0123456789abcdefghijklmnop DJANGO_ALLOWED_HOSTS=ocop.example.vn OCOP_PUBLIC_URL=https://ocop.example.vn OCOP_STAMP_KEYS=1:$$(printf '%064d' 0) $(MANAGE) check --deploy --fail-level WARNING
 	@echo "== pytest on SQLite =="
 	TEST_DATABASE_URL= $(BIN)/python -m pytest -q
 	@echo "== pytest on PostgreSQL ($(TEST_DATABASE_URL)) =="

@@ -1,4 +1,4 @@
-"""Import throughput: a 20,000-row XLSX in the vocabulary of the real lists (../shared/data/ocop-lists/*.csv:
+"""Import throughput: a 20,000-row XLSX in the vocabulary of the real lists (data/ocop-lists/*.csv:
 legacy province/district/commune names from the geo data, legal-form prefixes, product groups, stars written
 "3", "3 sao", "4*", "★★★", decisions, years) committed through the real importer (`import_run`), against a raw
 `python_calamine` read of the same file in the same run. What the import created is deleted afterwards.

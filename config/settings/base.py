@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("OCOP_VAR_DIR", BASE_DIR / "var"))
-SHARED_DATA_DIR = Path(os.environ.get("OCOP_SHARED_DATA", BASE_DIR.parent / "shared" / "data"))
+# Reference and sample data shipped with the project (data/README.md): never a folder outside it.
+REFERENCE_DATA_DIR = BASE_DIR / "data"
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -209,13 +210,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Private files (exports, dossier evidence): never served directly, only through views that check access.
 PRIVATE_ROOT = Path(os.environ.get("OCOP_PRIVATE_ROOT", VAR_DIR / "private"))
 
-# Idempotent seeders run by `manage.py seed_platform` (and so by `make run`), in this order.
-OCOP_SEEDERS = [
+# Idempotent seeders of `manage.py seed_platform`, in this order. Reference data every installation needs:
+OCOP_REFERENCE_SEEDERS = [
     "ocop.geo.seed.seed",
-    "ocop.accounts.seed.seed",
-    "ocop.registry.seed.seed",
+    "ocop.registry.seed.seed_reference",
     "ocop.evaluation.seed.seed",
 ]
+# … and, with `--demo` (what `make run` passes), demo accounts and records; never under production settings.
+OCOP_DEMO_SEEDERS = [
+    "ocop.accounts.seed.seed",
+    "ocop.registry.seed.seed",
+]
+OCOP_DEMO_DATA_ALLOWED = True
 
 # Anonymous reads of public pages and the open API, per client address: "requests/seconds"; "0" = off.
 OCOP_PUBLIC_RATE_LIMIT = os.environ.get("OCOP_PUBLIC_RATE_LIMIT", "600/60")

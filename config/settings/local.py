@@ -20,4 +20,9 @@ def _local_secret_key() -> str:
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _local_secret_key()
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# `make run` serves on HOST:PORT; printed QR codes and certificates must point there unless told otherwise.
+PUBLIC_URL = (
+    os.environ.get("OCOP_PUBLIC_URL")
+    or f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+).rstrip("/")
 (VAR_DIR / "static").mkdir(exist_ok=True)

@@ -17,7 +17,11 @@ def _required(name: str) -> str:
 
 SECRET_KEY = _required("DJANGO_SECRET_KEY")
 DEBUG = False
+# Demo accounts carry a published password: `seed_platform --demo` refuses to run here.
+OCOP_DEMO_DATA_ALLOWED = False
 _required("DJANGO_ALLOWED_HOSTS")
+# Printed QR codes, certificates and e-mails carry this address for years: never a default.
+PUBLIC_URL = _required("OCOP_PUBLIC_URL").rstrip("/")
 # Stamp codes are MACs under these keys; a key derived from SECRET_KEY would die with a key rotation and
 # take every printed stamp with it (docs/decisions/0007-stamp-codes.md).
 OCOP_STAMP_KEYS = _required("OCOP_STAMP_KEYS")

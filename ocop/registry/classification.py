@@ -1,4 +1,4 @@
-"""Load the OCOP classification (Annex I) of each criteria version from the shared data files.
+"""Load the OCOP classification (Annex I) of each criteria version from the project's data/criteria.
 
 The files are the source of truth (DESIGN.md §4: criteria are versioned data, never constants). 148/2023's
 Annex I was never recovered: its file lists the product-set names plus the same-ordinal 26/2026 entries as a
@@ -25,7 +25,7 @@ VERSIONS = {
 
 
 def criteria_dir() -> Path:
-    return Path(settings.SHARED_DATA_DIR) / "criteria"
+    return Path(settings.REFERENCE_DATA_DIR) / "criteria"
 
 
 def _read(path: Path) -> dict:

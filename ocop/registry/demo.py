@@ -10,7 +10,6 @@ import datetime
 import io
 import textwrap
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -19,11 +18,11 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ocop.certification.models import Certificate
 from ocop.certification.rules import certificate_expiry
+from ocop.core.pdf import FONT_DIR  # the vendored DejaVu fonts: never the system's
 from ocop.core.text import fold_compact
 from ocop.registry.models import CriteriaVersion, ProductCategory, Subject
 from ocop.registry.services import product_create, subject_create
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 CARD_SIZE = (1200, 900)
 L = Subject.LegalForm
 
@@ -268,10 +267,7 @@ def tax_code(base: str) -> str:
 
 def _font(size: int, bold: bool = False):
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    path = FONT_DIR / name
-    if path.exists():
-        return ImageFont.truetype(str(path), size)
-    return ImageFont.load_default(size=size)  # Pillow's own font: fewer Vietnamese glyphs, but never missing
+    return ImageFont.truetype(str(FONT_DIR / name), size)
 
 
 def product_card(*, name: str, subject: str, province: str, industry: str, stars: int | None) -> bytes:

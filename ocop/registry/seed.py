@@ -1,4 +1,5 @@
-"""Demo data: the OCOP classification and every published list in ../shared/data/ocop-lists (idempotent)."""
+"""Registry seeders: the OCOP classification (reference data) and the demo records, i.e. every published list in
+data/ocop-lists and the generated demo producers (idempotent)."""
 
 from pathlib import Path
 
@@ -10,10 +11,16 @@ from ocop.registry.importing.commit import file_sha256, import_run
 from ocop.registry.models import ImportBatch
 
 
+def seed_reference() -> str:
+    """The Annex I classification of every criteria version (reference data, loaded in production too)."""
+    counts = load_classifications()
+    return "classification: " + ", ".join(f"{code} {n} categories" for code, n in counts.items())
+
+
 def seed() -> str:
-    """Load classifications and import each list not imported yet (by sha256). Returns a one-line summary."""
+    """Demo: import each sample list not imported yet (by sha256), then the generated demo producers."""
     load_classifications()
-    folder = Path(settings.SHARED_DATA_DIR) / "ocop-lists"
+    folder = Path(settings.REFERENCE_DATA_DIR) / "ocop-lists"
     imported = skipped = products = 0
     failed = []
     for path in sorted(folder.glob("*.csv")):

@@ -13,7 +13,7 @@ from ocop.registry.services import product_create, subject_create, subject_updat
 
 pytestmark = pytest.mark.django_db
 
-LISTS = settings.SHARED_DATA_DIR / "ocop-lists"
+LISTS = settings.REFERENCE_DATA_DIR / "ocop-lists"
 PASSWORD = "Ocop-Rat-Kho-Doan-2026"
 
 

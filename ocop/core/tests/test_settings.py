@@ -6,9 +6,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 
 
+SECRETS = {
+    "DJANGO_SECRET_KEY": "x" * 60,
+    "DJANGO_ALLOWED_HOSTS": "ocop.example.vn",
+    "OCOP_STAMP_KEYS": "1:" + "ab" * 32,
+    "OCOP_PUBLIC_URL": "https://ocop.example.vn",
+}
+
+
 def _run_check(env_overrides):
     env = {
-        k: v for k, v in os.environ.items() if k not in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "OCOP_STAMP_KEYS")
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "OCOP_STAMP_KEYS", "OCOP_PUBLIC_URL")
     }
     env.update(env_overrides)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
@@ -26,13 +34,18 @@ def test_production_refuses_to_start_without_secret_key():
 
 
 def test_production_starts_with_its_secrets():
-    result = _run_check(
-        {"DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "ocop.example.vn", "OCOP_STAMP_KEYS": "1:" + "ab" * 32}
-    )
+    result = _run_check(SECRETS)
     assert result.returncode == 0, result.stderr
 
 
+def test_production_refuses_to_start_without_a_public_url():
+    # Printed QR codes and certificates carry it for years: no default may end up on paper.
+    result = _run_check({k: v for k, v in SECRETS.items() if k != "OCOP_PUBLIC_URL"})
+    assert result.returncode != 0
+    assert "OCOP_PUBLIC_URL" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_production_refuses_to_start_without_stamp_keys():
-    result = _run_check({"DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "ocop.example.vn"})
+    result = _run_check({k: v for k, v in SECRETS.items() if k != "OCOP_STAMP_KEYS"})
     assert result.returncode != 0
     assert "OCOP_STAMP_KEYS" in result.stderr and "Traceback" not in result.stderr

@@ -1,4 +1,4 @@
-"""Evaluation: criteria sheets (versioned data loaded from ../shared/data/criteria), process regimes, and
+"""Evaluation: criteria sheets (versioned data loaded from data/criteria), process regimes, and
 corrections of the source data.
 
 The sheet rows mirror the source files as printed. A sheet whose checks fail is still loaded, with

@@ -14,7 +14,7 @@ from ocop.evaluation.selectors import criteria_sheet_get, criteria_sheet_spec, r
 
 pytestmark = pytest.mark.django_db
 
-# Source defects of ../shared/data/criteria/README.md §6 that make a sheet unusable for scoring: sums that do
+# Source defects of data/criteria/README.md §6 that make a sheet unusable for scoring: sums that do
 # not add up, options above their criterion's maximum or printed without points, repeated criterion codes.
 EXPECTED_INVALID = {
     "1048_2019": {"4", "13", "14", "17", "25", "26"},

@@ -1,17 +1,16 @@
-"""Every province / district / commune spelling in the real OCOP lists (/work/shared/data/ocop-lists or
-$OCOP_LISTS_DIR) resolves to the unit valid at the list's date — the registry importer's calls."""
+"""Every province / district / commune spelling in the real OCOP lists (data/ocop-lists) resolves to the unit valid at the list's date — the registry importer's calls."""
 
 import csv
 import datetime
-import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from ocop.core.text import fold_compact
 from ocop.geo.resolver import parse, resolve
 
-LISTS = Path(os.environ.get("OCOP_LISTS_DIR", Path(__file__).resolve().parents[4] / "shared" / "data" / "ocop-lists"))
+LISTS = Path(settings.REFERENCE_DATA_DIR) / "ocop-lists"
 LEGACY_DAY = datetime.date(2024, 1, 1)
 CURRENT_DAY = datetime.date(2026, 8, 5)
 # Spellings in the lists that are not the official name (key: folded compact spelling → official name).
@@ -22,8 +21,6 @@ pytestmark = pytest.mark.django_db
 
 
 def _rows():
-    if not LISTS.is_dir():
-        return []
     rows = set()
     for path in sorted(LISTS.glob("*.csv")):
         with path.open(encoding="utf-8") as handle:
@@ -43,7 +40,6 @@ def _assert_resolves(name: str, *, level: str, at: datetime.date, parent=None):
     return best.unit
 
 
-@pytest.mark.skipif(not LISTS.is_dir(), reason="shared OCOP lists not available")
 def test_every_spelling_in_the_ocop_lists_resolves():
     rows = _rows()
     assert len(rows) > 100

@@ -5,7 +5,7 @@ from ocop.interop import pagination
 from ocop.interop.openapi_check import assert_matches_openapi
 from ocop.registry.importing.commit import import_run
 
-LIST = settings.SHARED_DATA_DIR / "ocop-lists" / "list_daknong_daksong_qd1887_2025.csv"
+LIST = settings.REFERENCE_DATA_DIR / "ocop-lists" / "list_daknong_daksong_qd1887_2025.csv"
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from ocop.registry.models import Subject
 
 pytestmark = pytest.mark.django_db
 
-LISTS = settings.SHARED_DATA_DIR / "ocop-lists"
+LISTS = settings.REFERENCE_DATA_DIR / "ocop-lists"
 
 
 @pytest.fixture

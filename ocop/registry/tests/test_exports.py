@@ -17,7 +17,7 @@ from ocop.registry.services import product_create, subject_create
 
 pytestmark = pytest.mark.django_db
 
-LISTS = settings.SHARED_DATA_DIR / "ocop-lists"
+LISTS = settings.REFERENCE_DATA_DIR / "ocop-lists"
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from ocop.registry.models import ImportBatch, Product, Subject
 
 pytestmark = pytest.mark.django_db
 
-LISTS = Path(settings.SHARED_DATA_DIR) / "ocop-lists"
+LISTS = Path(settings.REFERENCE_DATA_DIR) / "ocop-lists"
 LIST = "list_travinh_cauke_github.csv"  # subjects with several products, a row without stars
 MODELS = (Subject, Product, Certificate)
 

@@ -9,8 +9,8 @@ from ocop.registry.models import ImportBatch, Product, Subject
 
 pytestmark = pytest.mark.django_db
 
-LISTS = Path(settings.SHARED_DATA_DIR) / "ocop-lists"
-# Rows and stars 3/4/5/empty per list, from ../shared/data/README.md.
+LISTS = Path(settings.REFERENCE_DATA_DIR) / "ocop-lists"
+# Rows and stars 3/4/5/empty per list, from data/README.md.
 README_COUNTS = {
     "list_binhdinh_github_gialai_ocop.csv": (223, 182, 41, 0, 0),
     "list_travinh_cauke_github.csv": (37, 24, 11, 1, 1),

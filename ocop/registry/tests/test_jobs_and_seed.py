@@ -9,7 +9,7 @@ from ocop.registry.seed import seed
 
 pytestmark = pytest.mark.django_db
 
-LIST = settings.SHARED_DATA_DIR / "ocop-lists" / "list_daknong_qd858_2025.csv"
+LIST = settings.REFERENCE_DATA_DIR / "ocop-lists" / "list_daknong_qd858_2025.csv"
 
 
 def test_import_job_runs_with_progress_and_result(province_officer_a, django_capture_on_commit_callbacks):
