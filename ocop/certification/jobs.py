@@ -26,7 +26,7 @@ def _filename(batch: StampBatch, suffix: str) -> str:
     return f"tem-{batch.product.ocop_code}-K{batch.key_id}-{batch.serial_start}-{batch.serial_end - 1}.{suffix}"
 
 
-@job_handler("certification.stamp_sheets")
+@job_handler("certification.stamp_sheets", idempotent=True)
 def stamp_sheets(job, progress) -> dict:
     """A4 label sheets for the batch, written page by page (memory stays flat as the batch grows)."""
     batch = _batch(job)
@@ -48,7 +48,7 @@ def stamp_sheets(job, progress) -> dict:
     return {"pages": pages, "stamps": batch.quantity, "labels_per_page": layout.per_page}
 
 
-@job_handler("certification.stamp_codes")
+@job_handler("certification.stamp_codes", idempotent=True)
 def stamp_codes(job, progress) -> dict:
     """CSV for printing houses: one line per stamp with its serial, code, printed code and the QR's URL."""
     batch = _batch(job)

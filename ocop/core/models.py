@@ -69,6 +69,10 @@ class JobRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Who runs it ("host:pid:process start"), so a job whose worker died can be told from a slow one
+    # (ocop.core.jobs.jobrun_reap_dead); and how many times a worker took it up.
+    worker = models.CharField(max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

@@ -49,9 +49,7 @@ def seed_demo(stdout=None) -> None:
     """Load the demo accounts and records on top of the reference data; refused under production settings."""
     if not demo_data_allowed():
         raise DemoDataRefused(
-            _(
-                "Không nạp dữ liệu demo (tài khoản có mật khẩu công khai, sản phẩm giả) với cấu hình production."
-            )
+            _("Không nạp dữ liệu demo (tài khoản có mật khẩu công khai, sản phẩm giả) với cấu hình production.")
         )
     _run("OCOP_DEMO_SEEDERS", stdout)
 

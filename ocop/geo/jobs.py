@@ -10,7 +10,7 @@ from ocop.geo.models import AdminUnit, AdminUnitSuccession
 EXPORT_UNITS = "geo.export_units"
 
 
-@job_handler(EXPORT_UNITS)
+@job_handler(EXPORT_UNITS, idempotent=True)
 def export_units_job(job: JobRun, progress: Progress) -> dict:
     """Write the current communes of one province, with the legacy units merged into each, to XLSX.
 

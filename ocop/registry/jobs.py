@@ -76,13 +76,13 @@ def import_job_handler(job: JobRun, progress) -> dict:
 # the registry catalogue (update_translations files every `jobs.py` under a separate "jobs" area).
 
 
-@job_handler(exports.EXPORT_PRODUCTS)
+@job_handler(exports.EXPORT_PRODUCTS, idempotent=True)
 def export_products_job(job: JobRun, progress) -> dict:
     """Write the starter's scoped product list to XLSX (see exports.products_export_run)."""
     return exports.products_export_run(job=job, progress=progress)
 
 
-@job_handler(exports.EXPORT_SUBJECTS)
+@job_handler(exports.EXPORT_SUBJECTS, idempotent=True)
 def export_subjects_job(job: JobRun, progress) -> dict:
     """Write the starter's scoped subject list to XLSX (see exports.subjects_export_run)."""
     return exports.subjects_export_run(job=job, progress=progress)

@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_required
+from django.contrib import messages
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from ocop.core.audit import audit_record
 from ocop.core.errors import DomainError
-from ocop.core.jobs import jobrun_file_path, jobrun_get_for_user
+from ocop.core.jobs import jobrun_file_path, jobrun_get_for_user, jobrun_rerun
 
 
 def _job_or_404(request, job_id):
@@ -38,3 +40,16 @@ def job_download(request, job_id):
         raise Http404
     audit_record(action="job.download", actor=request.user, target=job, request=request)
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_filename or path.name)
+
+
+@login_required
+@require_POST
+def job_rerun(request, job_id):
+    """«Chạy lại»: a failed job starts again with the same parameters; the page of the new job follows."""
+    job = _job_or_404(request, job_id)
+    try:
+        again = jobrun_rerun(job=job, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("bo:jobs:job-detail", job_id=job.pk)
+    return redirect("bo:jobs:job-detail", job_id=again.pk)

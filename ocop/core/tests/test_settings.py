@@ -15,9 +15,7 @@ SECRETS = {
 
 
 def _run_check(env_overrides):
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "OCOP_STAMP_KEYS", "OCOP_PUBLIC_URL")
-    }
+    env = {k: v for k, v in os.environ.items() if k not in SECRETS}
     env.update(env_overrides)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     return subprocess.run(

@@ -1,4 +1,5 @@
-"""Every province / district / commune spelling in the real OCOP lists (data/ocop-lists) resolves to the unit valid at the list's date — the registry importer's calls."""
+"""Every province / district / commune spelling in the real OCOP lists (data/ocop-lists) resolves to the unit
+valid at the list's date — the registry importer's calls."""
 
 import csv
 import datetime

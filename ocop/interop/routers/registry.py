@@ -5,6 +5,7 @@ recognised products and the statistics; everything else needs a session or an AP
 """
 
 import datetime
+import uuid
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
@@ -14,7 +15,7 @@ from ninja.pagination import paginate
 
 from ocop.core.audit import audit_record
 from ocop.core.errors import NotFound
-from ocop.core.jobs import jobrun_file_path, jobrun_get_for_user
+from ocop.core.jobs import jobrun_file_path, jobrun_get_for_user, jobrun_rerun
 from ocop.interop.auth import api_auth
 from ocop.interop.pagination import CappedCountPagination, DeferredJoinPagination
 from ocop.registry import exports, selectors, services
@@ -271,8 +272,20 @@ def import_create(request, file: File[UploadedFile], as_of: Form[datetime.date |
 
 
 @router.get("/jobs/{job_id}", response=JobOut, auth=api_auth, summary="Status and result of a job you started")
-def job_detail(request, job_id: str):
+def job_detail(request, job_id: uuid.UUID):
     return _job_out(jobrun_get_for_user(job_id=job_id, user=request.user))
+
+
+@router.post(
+    "/jobs/{job_id}/rerun",
+    response={202: JobOut},
+    auth=api_auth,
+    summary="Start a failed job again with the same parameters (e.g. after its worker died)",
+)
+def job_rerun(request, job_id: uuid.UUID):
+    """Only the job's creator (or a superuser), only for a failed job; answers the new job to poll."""
+    job = jobrun_rerun(job=jobrun_get_for_user(job_id=job_id, user=request.user), actor=request.user)
+    return Status(202, _job_out(job))
 
 
 @router.get(
@@ -288,7 +301,7 @@ def job_detail(request, job_id: str):
         }
     },
 )
-def job_file(request, job_id: str):
+def job_file(request, job_id: uuid.UUID):
     """Only the job's creator (or a superuser); a job without a file, or not finished, gives 403/404."""
     job = jobrun_get_for_user(job_id=job_id, user=request.user)
     path = jobrun_file_path(job)

@@ -1,15 +1,14 @@
-"""Start the web server (gunicorn) and the task consumer (Huey) together; Ctrl-C stops both."""
+"""Start the web server (gunicorn) and the task consumer (Huey) together, restarting either when it dies;
+Ctrl-C stops both."""
 
 import os
-import signal
-import subprocess
 import sys
-import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from ocop.core.seeding import demo_logins
+from ocop.core.supervise import Child, Supervisor
 
 
 class Command(BaseCommand):
@@ -46,35 +45,11 @@ class Command(BaseCommand):
         ]
         worker = [python, "manage.py", "run_huey", "--quiet"]
         self._announce(host, port)
-        procs = [subprocess.Popen(web, env=env), subprocess.Popen(worker, env=env)]
-        stopping = False
-
-        def stop(signum=None, frame=None):
-            nonlocal stopping
-            if stopping:
-                return
-            stopping = True
-            self.stdout.write("\nOCOP: đang dừng / stopping…")
-            for proc in procs:
-                if proc.poll() is None:
-                    proc.send_signal(signal.SIGTERM)
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        try:
-            while all(p.poll() is None for p in procs) and not stopping:
-                time.sleep(0.5)
-        finally:
-            stop()
-            deadline = time.monotonic() + 15
-            for proc in procs:
-                try:
-                    proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-        failed = [p.returncode for p in procs if p.returncode not in (0, -signal.SIGTERM, None)]
-        if failed and not stopping:
-            raise SystemExit(1)
+        # Each is restarted when it dies; Ctrl-C stops both (ocop.core.supervise).
+        Supervisor(
+            [Child("web (gunicorn)", web, env), Child("worker (huey)", worker, env)],
+            say=lambda line: self.stdout.write(line),
+        ).run()
 
     def _announce(self, host: str, port: int) -> None:
         base = f"http://{host}:{port}"
