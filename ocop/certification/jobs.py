@@ -9,6 +9,7 @@ from ocop.certification.stamps.services import stamp_batch_codes
 from ocop.certification.stamps.sheet import LabelLayout, sheets_write
 from ocop.core.errors import NotFound
 from ocop.core.jobs import job_handler
+from ocop.core.text import csv_safe
 
 
 def _batch(job) -> StampBatch:
@@ -59,7 +60,8 @@ def stamp_codes(job, progress) -> dict:
         for done, (serial, code, url) in enumerate(stamp_batch_codes(batch), start=1):
             printed = "-".join(code[i : i + 5] for i in range(0, 20, 5))
             writer.writerow(
-                [
+                csv_safe(cell)
+                for cell in [
                     serial,
                     code,
                     printed,
