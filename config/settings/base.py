@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every /api/ answer in the {code, message, fields} shape, even Django's own 400/404/405/500.
+    "ocop.core.api_edge.ApiEdgeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -180,7 +182,9 @@ def huey_settings(redis_url: str) -> dict:
         "consumer": {"workers": int(os.environ.get("OCOP_WORKERS", "2")), "worker_type": "thread"},
     }
     if redis_url:
-        return {**common, "huey_class": "huey.RedisHuey", "url": redis_url}
+        # Timeouts: a dead Redis answers "unreachable" in a second instead of holding a web thread (health, enqueue).
+        timeouts = {"socket_connect_timeout": 1, "socket_timeout": 5}
+        return {**common, "huey_class": "huey.RedisHuey", "url": redis_url, "connection": timeouts}
     return {**common, "huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")}
 
 
@@ -188,7 +192,12 @@ HUEY = huey_settings(REDIS_URL)
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            # Redis down must not take pages down: every cached value can be recomputed (ocop.core.cache).
+            "BACKEND": "ocop.core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -10,6 +10,21 @@ from ocop.core.errors import DomainError
 from ocop.interop.routers import accounts, evaluation, geo, registry, stamps, system, traceability
 from ocop.interop.routers import certification as certification_router
 
+ERROR_SCHEMA = {
+    "title": "ErrorOut",
+    "type": "object",
+    "properties": {
+        "code": {"title": "Code", "type": "string"},
+        "message": {"title": "Message", "type": "string"},
+        "fields": {
+            "title": "Fields",
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["code", "message", "fields"],
+}
+
 
 class PlatformAPI(NinjaAPI):
     """The API with its most requested operations resolved first.
@@ -19,6 +34,24 @@ class PlatformAPI(NinjaAPI):
     bench/bench_scan.py). Only URL order changes; the OpenAPI document keeps the routers' order."""
 
     HOT_PATHS = ("verify/<code>",)
+
+    def get_openapi_schema(self, *args, **kwargs):
+        """Every operation documents the errors it can answer, in the one error shape: a client generated from the
+        document knows them, and the fuzz test holds us to answering nothing else (no 5xx, no surprise code)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas.setdefault("ErrorOut", ERROR_SCHEMA)
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                responses = operation.setdefault("responses", {})
+                responses.setdefault(
+                    "4XX",
+                    {
+                        "description": "Error: {code, message, fields}, in the request's language",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+                    },
+                )
+        return schema
 
     def _get_urls(self):
         urls = super()._get_urls()

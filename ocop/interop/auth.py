@@ -11,7 +11,11 @@ class BearerTokenAuth(HttpBearer):
     Unknown, revoked or expired tokens authenticate nobody (→ 401)."""
 
     def authenticate(self, request, token: str):
-        user = api_token_authenticate(secret=token.strip())
+        # The rate limiter may have looked the token up already (ocop.core.ratelimit): one lookup per request.
+        if hasattr(request, "_ocop_bearer_user"):
+            user = request._ocop_bearer_user
+        else:
+            user = api_token_authenticate(secret=token.strip())
         if user is None:
             return None
         # Services and access gates read request.user; a token request has no session, so set it here.

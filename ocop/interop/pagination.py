@@ -14,15 +14,26 @@ from ninja.pagination import LimitOffsetPagination
 COUNT_CAP = 1000
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 500
+# Beyond this, a client is dumping the table: exports are jobs. Also keeps offsets inside every database's integer.
+MAX_OFFSET = 1_000_000
 
 
-class CappedCountPagination(LimitOffsetPagination):
+class BoundedPagination(LimitOffsetPagination):
+    """Limit/offset with both bounded (an unbounded `limit` or `offset` overflowed the database: a 500), 100 rows a
+    page by default, as ninja's."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class CappedCountPagination(BoundedPagination):
     """Limit/offset with a capped count; pages of 20 by default (a search result page, not a dump —
     exports are jobs)."""
 
     class Input(Schema):
         limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     class Output(Schema):
         items: list[Any]

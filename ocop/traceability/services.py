@@ -30,6 +30,7 @@ from ocop.traceability.models import Lot, TraceEvent
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 MAX_DOCUMENT_EVENTS = 10_000
 MAX_PHOTOS = 5
+MAX_DOCUMENT_DEPTH = 32  # EPCIS documents nest a few levels; thousands of levels only exhaust the parsers
 BULK_BATCH = 500
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 # Our own extension terms (note, evidence, non-CBV steps) live under this JSON-LD prefix.
@@ -310,6 +311,19 @@ def _resolve_lots(*, actor, events: list) -> list[tuple[Lot, dict]]:
     return items
 
 
+def _depth_exceeds(document, limit: int) -> bool:
+    """Whether JSON nesting goes deeper than `limit` (iterative: a deep document cannot exhaust the stack here)."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > limit:
+                return True
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
 def epcis_document_check(*, document) -> None:
     """Raise EpcisInvalid (400, fields={JSON path: [schema errors]}) unless `document` is an
     EPCIS 2.0 EPCISDocument valid against the vendored official schema."""
@@ -334,6 +348,9 @@ def epcis_capture(*, actor, document: dict, size: int = 0) -> list[TraceEvent]:
     events = ((document or {}).get("epcisBody") or {}).get("eventList") if isinstance(document, dict) else None
     if isinstance(events, list) and len(events) > MAX_DOCUMENT_EVENTS:
         raise DocumentTooLarge(_("Tài liệu EPCIS có hơn 10.000 sự kiện; hãy chia thành nhiều tài liệu."))
+    if _depth_exceeds(document, MAX_DOCUMENT_DEPTH):
+        message = _("Tài liệu EPCIS lồng nhau quá sâu (tối đa %(max)s cấp).") % {"max": MAX_DOCUMENT_DEPTH}
+        raise EpcisInvalid(message, fields={"$": [message]})
     epcis_document_check(document=document)
     items = _resolve_lots(actor=actor, events=events)
     with transaction.atomic():

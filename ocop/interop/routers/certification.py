@@ -6,7 +6,7 @@ import datetime
 from typing import Literal
 
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from ocop.certification import services
 from ocop.certification.issuing import decision_record_from_results
@@ -19,6 +19,7 @@ from ocop.certification.selectors import (
 from ocop.core.errors import NotFound
 from ocop.evaluation.selectors import dossier_get_for_user
 from ocop.interop.auth import api_auth
+from ocop.interop.pagination import BoundedPagination
 from ocop.interop.schemas.evaluation import CertificateListOut, DecisionIn, DecisionOut, RevocationIn, RevocationOut
 
 router = Router(tags=["certification"])
@@ -114,7 +115,7 @@ def decision_create(request, payload: DecisionIn):
     auth=api_auth,
     summary="Certificates in the caller's scope",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def certificate_list(request, status: str = "", star: int | None = None, q: str = ""):
     """Officers: their province/commune (central officers: all); producers: their own products."""
     return certificate_list_for_user(user=request.user, status=status, star=star, q=q)

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from ocop.core.errors import NotFound, found
 from ocop.evaluation import access, selectors, services, workflow
@@ -23,6 +23,7 @@ from ocop.evaluation.models import (
     ScoringSession,
 )
 from ocop.interop.auth import api_auth
+from ocop.interop.pagination import BoundedPagination
 from ocop.interop.schemas.evaluation import (
     AdvisoryReportIn,
     AnalyticsOut,
@@ -86,7 +87,7 @@ def _round(request, round_id: int) -> EvaluationRound:
 
 
 @router.get("/rounds", response={200: list[RoundOut], 401: ErrorOut}, summary="Rounds in the caller's scope")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def round_list(request, year: int | None = None, level: str = "", status: str = ""):
     qs = selectors.round_list_for_user(user=request.user)
     if year:
@@ -141,7 +142,7 @@ def round_analytics(request, round_id: int):
 
 
 @router.get("/dossiers", response={200: list[DossierOut], 401: ErrorOut}, summary="Dossiers in the caller's scope")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def dossier_list(request, status: str = "", round_id: int | None = None, province: str = ""):
     """Producers see their subjects' dossiers; officers their commune/province (not drafts); council members
     their council's; central officers all."""
@@ -156,7 +157,7 @@ def dossier_list(request, status: str = "", round_id: int | None = None, provinc
 @router.get(
     "/dossiers/overdue", response={200: list[DossierOut], 401: ErrorOut}, summary="Dossiers past their step's due date"
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def dossier_overdue(request, on: datetime.date | None = None, transition: bool = False):
     """Past the current step's due date, or past the transition deadline (dossiers filed before 22/05/2026,
     26/2026/QĐ-TTg Art. 12; `transition_overdue` on each row). `transition=true`: only the latter."""
@@ -346,7 +347,7 @@ def advisory_report_save(request, dossier_id: int, payload: AdvisoryReportIn):
 
 
 @router.get("/dossiers/{dossier_id}/events", response={200: list[EventOut], **ERRORS}, summary="The dossier's history")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def dossier_events(request, dossier_id: int):
     return _dossier(request, dossier_id).events.order_by("at", "id")
 

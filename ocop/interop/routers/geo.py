@@ -4,10 +4,11 @@ successor, and one unit with its predecessors and successors."""
 import datetime
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from ocop.geo import resolver, selectors
 from ocop.geo.models import AdminUnit
+from ocop.interop.pagination import BoundedPagination
 
 router = Router(tags=["geo"])
 
@@ -65,7 +66,7 @@ class ListFilters(Schema):
 
 
 @router.get("/admin-units", response=list[UnitOut], summary="List administrative units valid at a date")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def admin_unit_list(request, filters: Query[ListFilters]):
     """Units of one level valid on `at` (default today, Asia/Ho_Chi_Minh), optionally inside `parent`."""
     return selectors.unit_list(level=filters.level, parent_code=filters.parent, at=filters.at)

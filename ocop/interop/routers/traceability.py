@@ -55,6 +55,9 @@ def _read_body(request) -> tuple[dict, int]:
     body = request.body
     try:
         return json.loads(body), len(body)
+    except RecursionError as exc:  # thousands of nested levels: refused before anything else looks at it
+        message = _("Tài liệu EPCIS lồng nhau quá sâu.")
+        raise services.EpcisInvalid(message, fields={"$": [message]}) from exc
     except (ValueError, UnicodeDecodeError) as exc:
         message = _("Nội dung không phải JSON hợp lệ.")
         raise services.EpcisInvalid(message, fields={"$": [message]}) from exc
