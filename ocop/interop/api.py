@@ -43,7 +43,8 @@ class PlatformAPI(NinjaAPI):
         schemas.setdefault("ErrorOut", ERROR_SCHEMA)
         for methods in schema.get("paths", {}).values():
             for operation in methods.values():
-                responses = operation.setdefault("responses", {})
+                responses = {str(code): value for code, value in operation.get("responses", {}).items()}
+                operation["responses"] = responses
                 responses.setdefault(
                     "4XX",
                     {
