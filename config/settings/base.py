@@ -63,6 +63,7 @@ MIDDLEWARE = [
     # Outermost: every /api/ answer in the {code, message, fields} shape, even Django's own 400/404/405/500.
     "ocop.core.api_edge.ApiEdgeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "ocop.core.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -46,13 +46,25 @@ def browser():
         browser.close()
 
 
+def _watch_csp(page) -> list[str]:
+    """Console messages about the Content-Security-Policy: a page that needs an inline script or style fails."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    return violations
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(locale="vi-VN", base_url=live_server.url, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15000)
+    violations = _watch_csp(page)
     yield page
     context.close()
+    assert not violations, violations
 
 
 @pytest.fixture
@@ -67,8 +79,10 @@ def phone_page(browser, live_server):
     )
     page = context.new_page()
     page.set_default_timeout(15000)
+    violations = _watch_csp(page)
     yield page
     context.close()
+    assert not violations, violations
 
 
 def screenshot(page, name: str) -> Path:
