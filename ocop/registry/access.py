@@ -48,17 +48,24 @@ def ensure_can_edit_subject(user, subject) -> None:
     raise PermissionDenied()
 
 
-def ensure_can_create_subject(user, *, province_code: str) -> None:
-    """Officers create subjects inside their province; a producer may register one application."""
-    scope = scope_for(user)
+def ensure_can_create_subject(user, *, province_code: str, commune_code: str = "", registration: bool = False) -> None:
+    """Who may create a subject where.
+
+    Officers create (verified) subjects inside their units only: central anywhere, provincial in their provinces,
+    commune officers in their communes. Anyone else creates a subject only through self-registration
+    (`registration=True`: pending, verified later by the commune or province); never through the API.
+    """
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied()
-    if scope.nationwide or (province_code and province_code in scope.province_codes):
-        return
-    if scope.commune_codes and province_code:
-        return
+    scope = scope_for(user)
     if not scope.is_officer:
-        return  # self-registration: the subject starts pending and the producer only sees their own
+        if registration:
+            return
+        raise PermissionDenied(
+            _("Chủ thể tự đăng ký qua trang đăng ký; chỉ cán bộ được tạo chủ thể."), code="registration_required"
+        )
+    if province_code and scope.covers_commune(commune_code, province_code):
+        return
     raise PermissionDenied(_("Chỉ được tạo chủ thể trong phạm vi địa bàn được giao."), code="out_of_scope")
 
 
@@ -76,3 +83,11 @@ def ensure_can_import_products(user, *, province_code: str = "") -> None:
     if scope.nationwide or (scope.province_codes and (not province_code or province_code in scope.province_codes)):
         return
     raise PermissionDenied(_("Chỉ cán bộ cấp tỉnh hoặc trung ương được nhập danh sách sản phẩm."), code="import_denied")
+
+
+def import_row_in_scope(user, *, province_code: str) -> bool:
+    """Whether an import by `user` may create or match subjects and products in `province_code` (the row's current
+    province): central officers anywhere, provincial officers in their provinces only. A row whose province could
+    not be resolved is reported by the resolver, not here."""
+    scope = scope_for(user)
+    return scope.nationwide or not province_code or province_code in scope.province_codes

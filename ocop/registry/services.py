@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.audit import audit_record
-from ocop.core.errors import Conflict, ValidationError
+from ocop.core.errors import Conflict, NotFound, ValidationError
 from ocop.core.text import fold, fold_compact, nfc
 from ocop.registry import access, photos, rules
 from ocop.registry.models import Product, ProductCategory, Subject
@@ -101,15 +101,40 @@ def _place_subject(data: dict) -> None:
     data.setdefault("province_code", current.province_code if current else commune.province_code)
 
 
-def subject_create(*, actor, values: dict, verified: bool = False, import_batch=None, check_access=True) -> Subject:
-    """Create a subject. Officers create verified subjects in their scope; producers register pending ones.
+def _current_commune(code: str):
+    """The commune in force today with this 5-digit code, or a field error (the API names communes by code)."""
+    from ocop.geo.selectors import unit_get
+
+    try:
+        return unit_get(code=str(code), level="commune")
+    except NotFound:
+        raise ValidationError(
+            fields={"commune_code": [_("Không có xã/phường nào đang có hiệu lực với mã này.")]}
+        ) from None
+
+
+def subject_create(
+    *, actor, values: dict, verified: bool = False, import_batch=None, check_access=True, registration=False
+) -> Subject:
+    """Create a subject. Officers create verified subjects in their units; a producer registers a pending one
+    (`registration=True`, the self-registration flow only).
 
     Raises ValidationError (field messages; duplicate tax code) or PermissionDenied.
     """
     data = _clean_subject(values)
+    if values.get("commune_code"):
+        data["commune"] = _current_commune(values["commune_code"])
+        data.pop("province_code", None)  # the commune decides the province
+        data.pop("current_commune_code", None)
     _place_subject(data)
     if check_access:
-        access.ensure_can_create_subject(actor, province_code=data.get("province_code", ""))
+        access.ensure_can_create_subject(
+            actor,
+            province_code=data.get("province_code", ""),
+            commune_code=data.get("current_commune_code", ""),
+            registration=registration,
+        )
+        verified = verified and not registration
     _ensure_tax_code_free(data.get("tax_code", ""))
     subject = Subject(**data, import_batch=import_batch)
     subject.created_by = actor if getattr(actor, "is_authenticated", False) else None

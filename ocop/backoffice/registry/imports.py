@@ -93,7 +93,7 @@ def import_upload(request):
         else:
             data, filename = upload.read(), upload.name
             try:
-                import_prepare(data=data, filename=filename, as_of=form.cleaned_data["as_of"])
+                import_prepare(data=data, filename=filename, as_of=form.cleaned_data["as_of"], actor=request.user)
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:

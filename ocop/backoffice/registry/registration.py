@@ -42,7 +42,9 @@ def _register(form, request):
             request=request,
         )
         values = {**form.subject_values(), "phone": data["phone"], "email": data["email"]}
-        subject = subject_create(actor=user, values={**values, "legal_representative": data["full_name"]})
+        subject = subject_create(
+            actor=user, values={**values, "legal_representative": data["full_name"]}, registration=True
+        )
         subject_bind_producer(subject=subject, user=user)
     return user
 

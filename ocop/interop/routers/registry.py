@@ -9,7 +9,7 @@ import uuid
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -56,6 +56,11 @@ class SubjectIn(Schema):
     email: str = ""
     address_line: str = ""
     province_code: str = ""
+    commune_code: str = Field(
+        "",
+        description="5-digit code of the current commune (ward); sets the province too, and lets its commune "
+        "officers see the subject",
+    )
     founded_year: int | None = None
     workforce_total: int | None = None
     workforce_women: int | None = None
@@ -197,6 +202,8 @@ def subject_detail(request, subject_id: int):
 
 @router.post("/subjects", response={201: SubjectOut}, auth=api_auth, summary="Create a subject")
 def subject_create(request, payload: SubjectIn):
+    """Officers only, inside their units (commune officers in their communes). Producers register through the
+    self-registration page, where the subject waits for verification."""
     subject = services.subject_create(actor=request.user, values=payload.dict(), verified=True)
     return Status(201, subject)
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from ocop.certification.models import Certificate
 from ocop.certification.rules import certificate_expiry
 from ocop.core.errors import Conflict, ValidationError
+from ocop.registry.access import import_row_in_scope
 from ocop.registry.importing.inserting import HistoryInserter
 from ocop.registry.importing.mapping import LABELS, REQUIRED, detect_mapping, find_header_row
 from ocop.registry.importing.matching import CategoryMapper, ProductIndex, SubjectIndex, _chunks
@@ -73,7 +74,16 @@ class ImportResult:
             "matched_products": self.matched_products,
             "created_certificates": self.created_certificates,
             "matched_certificates": self.matched_certificates,
-            "errors": [{"row": i.row, "column": i.column, "message": str(i.message)} for i in self.errors],
+            "errors": [
+                {
+                    "row": i.row,
+                    "column": i.column,
+                    "code": i.code,
+                    "message": str(i.message),
+                    "suggestion": str(i.suggestion),
+                }
+                for i in self.errors
+            ],
             "warnings": [i.as_dict() for i in self.issues if i.severity != ERROR],
             "by_stars": {k: self.by_stars.get(k, 0) for k in ("3", "4", "5", "none")},
             "unresolved_units": self.unresolved_units,
@@ -87,8 +97,14 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def import_prepare(*, data: bytes, filename: str, as_of=None, mapping=None, default_province: str = "") -> tuple:
+def import_prepare(
+    *, data: bytes, filename: str, as_of=None, mapping=None, default_province: str = "", actor=None
+) -> tuple:
     """Read and check every row without writing. Returns (result, rows, addresses).
+
+    With an `actor`, a row in a province outside the actor's scope is a row error (`province_out_of_scope`): a
+    provincial officer's import never creates or matches anything in another province. Without one (the platform's
+    own seeding, the CLI without --as) every province is in scope.
 
     Raises ValidationError for file-level problems (type, size, header row, required columns).
     """
@@ -117,6 +133,8 @@ def import_prepare(*, data: bytes, filename: str, as_of=None, mapping=None, defa
             row, reader.column("province"), reader.column("district"), reader.column("commune")
         )
         result.unresolved_units += address.unresolved
+        if actor is not None and not import_row_in_scope(actor, province_code=address.province_code):
+            row.issues.append(_out_of_scope(row, address, reader.column("province")))
         rows.append(row)
         addresses.append(address)
     _check_tax_codes(rows, reader.column("tax_code"))
@@ -128,6 +146,19 @@ def import_prepare(*, data: bytes, filename: str, as_of=None, mapping=None, defa
         message = _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
         raise ValidationError(message, code="file_empty", fields={"file": [message]})
     return result, rows, addresses
+
+
+def _out_of_scope(row: RowData, address: Address, column: str) -> RowIssue:
+    from ocop.geo.selectors import unit_current_name
+
+    name = unit_current_name("province", address.province_code) or address.province_code  # today's province
+    return RowIssue(
+        row.row,
+        column,
+        _("Dòng thuộc %(province)s, ngoài phạm vi quản lý của bạn; không dòng nào được ghi.") % {"province": name},
+        _("Chỉ nhập sản phẩm của tỉnh mình; hãy bỏ dòng này hoặc nhờ cán bộ của tỉnh đó nhập."),
+        code="province_out_of_scope",
+    )
 
 
 def _check_tax_codes(rows: list[RowData], column: str) -> None:
@@ -169,7 +200,7 @@ def import_run(
     problems. `progress(done, total)` is called as rows are written.
     """
     result, rows, addresses = import_prepare(
-        data=data, filename=filename, as_of=as_of, mapping=mapping, default_province=default_province
+        data=data, filename=filename, as_of=as_of, mapping=mapping, default_province=default_province, actor=actor
     )
     result.dry_run = dry_run
     if result.errors:

@@ -22,10 +22,12 @@ class RowIssue:
     message: str
     suggestion: str = ""
     severity: str = ERROR
+    code: str = ""
 
     def as_dict(self) -> dict:
         return {
             "row": self.row,
+            "code": self.code,
             "column": self.column,
             "message": str(self.message),
             "suggestion": str(self.suggestion),

@@ -29,27 +29,27 @@ def tracked_values(obj: Model, model) -> dict:
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
-def test_every_created_row_has_one_creation_record_with_the_importing_user(model, province_officer_a):
-    result = run(actor=province_officer_a)
+def test_every_created_row_has_one_creation_record_with_the_importing_user(model, central_officer):
+    result = run(actor=central_officer)
 
     created = list(model.objects.filter(import_batch_id=result.batch_id).order_by("pk"))
     records = list(model.history.filter(import_batch_id=result.batch_id).order_by("id"))
     assert created and [r.id for r in records] == [o.pk for o in created]
     for obj, record in zip(created, records, strict=True):
         assert record.history_type == "+"
-        assert record.history_user_id == province_officer_a.pk
+        assert record.history_user_id == central_officer.pk
         assert tracked_values(record, model) == tracked_values(obj, model)
     assert len({r.history_date for r in records}) == 1
 
 
-def test_created_rows_carry_timestamps_and_the_verifying_user(province_officer_a):
-    result = run(actor=province_officer_a)
+def test_created_rows_carry_timestamps_and_the_verifying_user(central_officer):
+    result = run(actor=central_officer)
 
     subject = Subject.objects.filter(import_batch_id=result.batch_id).first()
     assert subject.created_at and subject.updated_at and subject.verified_at
-    assert subject.verified_by_id == subject.created_by_id == province_officer_a.pk
+    assert subject.verified_by_id == subject.created_by_id == central_officer.pk
     product = Product.objects.filter(import_batch_id=result.batch_id).first()
-    assert product.created_at and product.created_by_id == province_officer_a.pk
+    assert product.created_at and product.created_by_id == central_officer.pk
     assert product.history.get().photo == ""
 
 
@@ -61,11 +61,11 @@ def test_import_without_user_records_no_history_user():
         assert records.exists() and not records.exclude(history_user=None).exists()
 
 
-def test_reimport_adds_no_history(province_officer_a):
-    run(actor=province_officer_a)
+def test_reimport_adds_no_history(central_officer):
+    run(actor=central_officer)
     counts = [m.history.count() for m in MODELS]
 
-    second = run(actor=province_officer_a)
+    second = run(actor=central_officer)
 
     assert second.committed and second.created_products == 0
     assert [m.history.count() for m in MODELS] == counts
