@@ -56,6 +56,16 @@ def dossier_actor_kinds(user, dossier) -> frozenset[str]:
     return frozenset(kinds)
 
 
+def can_read_member_sheets(user, dossier) -> bool:
+    """Who reads every council member's individual score sheet of a closed session — the one rule for the API, the
+    pages and the PDFs: the council (its members, chair and secretary, who hold a seat) and the officers managing
+    it (provincial standing agency, central). Not the producer nor the commune: they see the result, the mean and
+    the reasons. A member always reads their own sheet, even before the close (`score_sheet_list_for_user`).
+    The back-office printing once allowed fewer people than the API, which let the producer read every sheet:
+    this is now the one rule (docs/decisions/0011-safe-to-run-anywhere.md)."""
+    return bool(dossier_actor_kinds(user, dossier) & {MEMBER, CHAIR, PROVINCE, CENTRAL})
+
+
 def dossier_scope_q(user) -> Q:
     """Dossiers `user` may read: own subject's (drafts included); officers covering the commune or province
     (drafts excluded — they are the producer's until submitted); members of the dossier's council."""

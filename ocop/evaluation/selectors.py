@@ -155,15 +155,18 @@ def dossier_overdue_list(*, user, on: datetime.date | None = None, transition_on
 
 def score_sheet_list_for_user(*, user, dossier):
     """Score sheets of `dossier` that `user` may read. Until the chair closes a session, a member sees only their
-    own sheet of it and nobody else sees any; after the close, the council's members and the officers who
-    can read the dossier see every sheet of that session."""
-    from ocop.evaluation.access import council_seat, ensure_can_view_dossier
+    own sheet of it and nobody else sees any; after the close, those of `access.can_read_member_sheets` (the
+    council and its managing officers, never the producer) see every sheet of that session."""
+    from ocop.evaluation.access import can_read_member_sheets, council_seat, ensure_can_view_dossier
     from ocop.evaluation.models import ScoreSheet, ScoringSession
 
     ensure_can_view_dossier(user, dossier)
-    closed = Q(session__status=ScoringSession.Status.CLOSED)
+    visible = Q(pk__in=[])
+    if can_read_member_sheets(user, dossier):
+        visible |= Q(session__status=ScoringSession.Status.CLOSED)
     seat = council_seat(user, dossier.council) if dossier.council_id else None
-    visible = closed | Q(member=seat) if seat is not None else closed
+    if seat is not None:
+        visible |= Q(member=seat)
     return ScoreSheet.objects.filter(visible, dossier=dossier).select_related("member__user", "session")
 
 

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 
 from ocop.backoffice.councils import common
 from ocop.backoffice.councils.forms import CloseForm
-from ocop.backoffice.evaluation.printing import OFFICER_KINDS, can_print_all_sheets
+from ocop.backoffice.evaluation.printing import OFFICER_KINDS
 from ocop.core.errors import DomainError
 from ocop.evaluation import access, rules
+from ocop.evaluation.access import can_read_member_sheets
 from ocop.evaluation.models import ConflictDeclaration, CouncilMember, ScoreSheet, ScoringSession
 from ocop.evaluation.selectors import score_sheet_list_for_user
 from ocop.evaluation.services import council_close_scoring, council_open_scoring
@@ -123,7 +124,7 @@ def dossier_result(request, dossier_id: int):
     sheets = score_sheet_list_for_user(user=request.user, dossier=dossier).filter(
         session__status=ScoringSession.Status.CLOSED, status=ScoreSheet.Status.SUBMITTED
     )
-    print_all = can_print_all_sheets(request.user, dossier)
+    print_all = can_read_member_sheets(request.user, dossier)
     by_session: dict[int, list] = {}
     for sheet in sheets.order_by("member__role", "member_id"):
         by_session.setdefault(sheet.session_id, []).append(sheet)

@@ -2,7 +2,7 @@
 council's minutes and each member's score sheet. Whoever may read the dossier may print its forms; the minutes,
 which carry each member's total, are for officers and only once the chair has closed scoring.
 
-A member's score sheet: the member prints their own once submitted; the chair, the secretary and the officers
+A member's score sheet: the member prints their own once submitted; the council and the officers
 who manage the council (provincial of its province, central) print every submitted sheet of a session only
 after the chair has closed it. Before the close nobody but its author can tell a sheet exists (404)."""
 
@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from ocop.backoffice.evaluation import common
 from ocop.core.audit import audit_record
 from ocop.evaluation import access
-from ocop.evaluation.models import CouncilMember, ScoreSheet, ScoringSession
+from ocop.evaluation.models import ScoreSheet
 from ocop.evaluation.printing import form01_pdf, form02_pdf, form03_pdf, minutes_pdf, score_sheet_pdf
 from ocop.evaluation.selectors import score_sheet_list_for_user
 
@@ -46,20 +46,6 @@ def dossier_print(request, dossier_id: int, document: str):
     return response
 
 
-# Who prints every member's sheet of a closed session: the chair and the officers managing the council
-# (the secretary is checked on the seat: it has no capacity of its own in `dossier_actor_kinds`).
-SHEET_READER_KINDS = {access.CHAIR, access.PROVINCE, access.CENTRAL}
-
-
-def can_print_all_sheets(user, dossier) -> bool:
-    """True for the chair, the secretary and the officers managing the dossier's council (the sheets still
-    show only once their session is closed)."""
-    if access.dossier_actor_kinds(user, dossier) & SHEET_READER_KINDS:
-        return True
-    seat = access.council_seat(user, dossier.council) if dossier.council_id else None
-    return seat is not None and seat.role == CouncilMember.Role.SECRETARY
-
-
 def printable_score_sheet(user, dossier, sheet_id: int) -> ScoreSheet | None:
     """The submitted sheet `sheet_id` of `dossier` if `user` may print it, else None. The dossier was already
     checked for read access."""
@@ -68,13 +54,7 @@ def printable_score_sheet(user, dossier, sheet_id: int) -> ScoreSheet | None:
         .filter(pk=sheet_id, status=ScoreSheet.Status.SUBMITTED)
         .first()
     )
-    if sheet is None:
-        return None
-    if sheet.member.user_id == user.pk:
-        return sheet
-    if sheet.session.status == ScoringSession.Status.CLOSED and can_print_all_sheets(user, dossier):
-        return sheet
-    return None
+    return sheet  # the selector applies the one rule (evaluation.access.can_read_member_sheets)
 
 
 @login_required

@@ -173,3 +173,20 @@ def test_central_path_5_stars(scoring, seat, process, province_officer_a, centra
     assert (result.level, result.star) == ("central", 5)
     decided = dossier_mark_decided(actor=central_officer, dossier=dossier, decision_ref="1/QĐ-BNNMT")
     assert decided.status == S.RECOGNISED_CENTRAL
+
+
+def test_the_producer_never_reads_members_sheets_in_the_api_or_the_pages(
+    scoring, seat, process, client_for, producer, commune_officer_a
+):
+    # One rule for the API, the pages and the PDFs: before, the API let the producer read every sheet after the close.
+    _score(scoring, seat, process["26_2026"], {"chair": (20, 25, 30), "m1": (20, 25, 30), "m2": (20, 25, 30)})
+    council_close_scoring(actor=seat("chair"), dossier=scoring)
+    for persona in (producer, commune_officer_a):
+        if persona is producer:
+            from ocop.registry.services import subject_bind_producer
+
+            subject_bind_producer(subject=scoring.subject, user=producer)
+        answer = client_for(persona).get(f"/api/v1/dossiers/{scoring.pk}/score-sheets")
+        assert answer.status_code == 200 and answer.json() == [], persona.username
+        assert not score_sheet_list_for_user(user=persona, dossier=scoring).exists()
+    assert score_sheet_list_for_user(user=seat("m2"), dossier=scoring).count() == 3
