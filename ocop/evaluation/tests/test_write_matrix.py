@@ -12,8 +12,10 @@ from schemathesis import GenerationMode
 from ocop.accounts.services import api_token_create
 from ocop.core.models import AuditEvent
 from ocop.evaluation.services import dossier_create
-from ocop.interop.tests.test_fuzz import _keep_the_test_connection  # noqa: F401 — same transport as the fuzz test
-from ocop.interop.tests.test_fuzz import schema
+from ocop.interop.tests.test_fuzz import (
+    _keep_the_test_connection,  # noqa: F401 — same transport as the fuzz test
+    schema,
+)
 
 pytestmark = pytest.mark.django_db
 
