@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.audit import audit_record
-from ocop.core.errors import Conflict, DomainError, ValidationError
+from ocop.core.errors import Conflict, DomainError, PermissionDenied, ValidationError
 from ocop.core.text import nfc
 from ocop.geo.models import AdminUnit
 from ocop.geo.selectors import unit_get
@@ -30,6 +30,7 @@ from ocop.traceability.models import Lot, TraceEvent
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 MAX_DOCUMENT_EVENTS = 10_000
 MAX_PHOTOS = 5
+SYNC_MAX_EVENTS = 500  # above this a capture is a job: a web thread is never held for minutes
 MAX_DOCUMENT_DEPTH = 32  # EPCIS documents nest a few levels; thousands of levels only exhaust the parsers
 BULK_BATCH = 500
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
@@ -335,7 +336,36 @@ def epcis_document_check(*, document) -> None:
         raise EpcisInvalid(_("Tài liệu EPCIS không hợp lệ theo lược đồ EPCIS 2.0."), fields=errors)
 
 
-def epcis_capture(*, actor, document: dict, size: int = 0) -> list[TraceEvent]:
+def epcis_event_count(document) -> int:
+    events = ((document or {}).get("epcisBody") or {}).get("eventList") if isinstance(document, dict) else None
+    return len(events) if isinstance(events, list) else 0
+
+
+def epcis_capture_start(*, actor, body: bytes):
+    """Queue the capture of a large document (more than SYNC_MAX_EVENTS events) as a job with a progress bar; the
+    job captures it all or nothing with the actor's rights, like `epcis_capture`. Returns the JobRun."""
+    import uuid
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from ocop.core.jobs import jobrun_start
+
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied()
+    relative = Path("epcis") / f"{uuid.uuid4().hex}.json"
+    target = Path(settings.PRIVATE_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(body)
+    return jobrun_start(
+        kind="traceability.epcis_capture",
+        actor=actor,
+        params={"path": str(relative), "size": len(body)},
+        title=str(_("Ghi nhận tài liệu EPCIS")),
+    )
+
+
+def epcis_capture(*, actor, document: dict, size: int = 0, progress=None) -> list[TraceEvent]:
     """Capture every event of an EPCIS 2.0 EPCISDocument, all or nothing.
 
     `size` is the request body's length in bytes. Errors: DocumentTooLarge (413) past 5 MB or 10,000 events;
@@ -352,7 +382,11 @@ def epcis_capture(*, actor, document: dict, size: int = 0) -> list[TraceEvent]:
         message = _("Tài liệu EPCIS lồng nhau quá sâu (tối đa %(max)s cấp).") % {"max": MAX_DOCUMENT_DEPTH}
         raise EpcisInvalid(message, fields={"$": [message]})
     epcis_document_check(document=document)
+    if progress is not None:
+        progress(1, 3, str(_("Đã kiểm tra lược đồ; đang đối chiếu các lô…")), force=True)
     items = _resolve_lots(actor=actor, events=events)
+    if progress is not None:
+        progress(2, 3, str(_("Đang ghi các sự kiện…")), force=True)
     with transaction.atomic():
         rows = _append_events(actor=actor, items=items)
         audit_record(action="trace.epcis_capture", actor=actor, data={"events": len(rows)})

@@ -192,7 +192,7 @@ def subject_list(
 def subject_export(request, payload: SubjectExportIn):
     """Officers only. Queues the export of the caller's scope; poll GET /jobs/{id}."""
     job = exports.subjects_export_start(actor=request.user, filters=payload.dict())
-    return Status(202, _job_out(job))
+    return Status(202, job_out(job))
 
 
 @router.get("/subjects/{subject_id}", response=SubjectOut, auth=api_auth, summary="One subject")
@@ -244,7 +244,7 @@ def product_list(
 def product_export(request, payload: ProductExportIn):
     """Officers only. Queues the export of the caller's scope (never other provinces' rows); poll GET /jobs/{id}."""
     job = exports.products_export_start(actor=request.user, filters=payload.dict())
-    return Status(202, _job_out(job))
+    return Status(202, job_out(job))
 
 
 @router.get("/products/{product_id}", response=ProductOut, auth=optional_auth, summary="One product")
@@ -275,12 +275,12 @@ def product_update(request, product_id: int, payload: ProductPatch):
 def import_create(request, file: File[UploadedFile], as_of: Form[datetime.date | None] = None):
     """Queues the import as a job; poll GET /jobs/{id}. A file with row errors fails the job, writing nothing."""
     job = import_job_start(actor=request.user, data=file.read(), filename=file.name or "", as_of=as_of)
-    return Status(202, _job_out(job))
+    return Status(202, job_out(job))
 
 
 @router.get("/jobs/{job_id}", response=JobOut, auth=api_auth, summary="Status and result of a job you started")
 def job_detail(request, job_id: uuid.UUID):
-    return _job_out(jobrun_get_for_user(job_id=job_id, user=request.user))
+    return job_out(jobrun_get_for_user(job_id=job_id, user=request.user))
 
 
 @router.post(
@@ -292,7 +292,7 @@ def job_detail(request, job_id: uuid.UUID):
 def job_rerun(request, job_id: uuid.UUID):
     """Only the job's creator (or a superuser), only for a failed job; answers the new job to poll."""
     job = jobrun_rerun(job=jobrun_get_for_user(job_id=job_id, user=request.user), actor=request.user)
-    return Status(202, _job_out(job))
+    return Status(202, job_out(job))
 
 
 @router.get(
@@ -318,7 +318,7 @@ def job_file(request, job_id: uuid.UUID):
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_filename or path.name)
 
 
-def _job_out(job) -> dict:
+def job_out(job) -> dict:
     return {
         "id": str(job.pk),
         "kind": job.kind,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from ocop.interop.auth import api_auth
+from ocop.interop.routers.registry import JobOut, job_out
 from ocop.traceability import selectors, services
 
 router = Router(tags=["traceability"])
@@ -68,6 +69,7 @@ def _read_body(request) -> tuple[dict, int]:
     auth=api_auth,
     response={
         201: CaptureOut,
+        202: JobOut,
         400: ErrorOut,
         401: ErrorOut,
         403: ErrorOut,
@@ -89,8 +91,13 @@ def _read_body(request) -> tuple[dict, int]:
 def epcis_capture(request):
     """All events of the document are stored in one transaction, or none: 400 `epcis_invalid` with schema errors
     keyed by JSON path, 422 `epcis_unknown_lot` with the events' paths, 413 `epcis_too_large` past 5 MB or
-    10,000 events, 403 for a product outside the caller's rights, 409 for an eventID already stored."""
+    10,000 events, 403 for a product outside the caller's rights, 409 for an eventID already stored. A document of
+    more than 500 events is captured by a job: 202 with the job to poll at GET /jobs/{id} (its result holds the
+    count, or the same errors)."""
     document, size = _read_body(request)
+    if services.SYNC_MAX_EVENTS < services.epcis_event_count(document) <= services.MAX_DOCUMENT_EVENTS:
+        job = services.epcis_capture_start(actor=request.user, body=request.body)
+        return Status(202, job_out(job))
     rows = services.epcis_capture(actor=request.user, document=document, size=size)
     return Status(201, {"captured": len(rows), "eventIDs": [row.event_id for row in rows]})
 

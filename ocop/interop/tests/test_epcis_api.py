@@ -204,3 +204,32 @@ def test_api_token_of_another_province_is_refused(lot, province_officer_b, anon_
     response = _post(anon_client, epcis_doc([object_event(lot)]), HTTP_AUTHORIZATION=f"Bearer {secret}")
 
     assert response.status_code == 403
+
+
+def test_a_large_document_is_captured_by_a_job_with_progress(
+    lot, province_officer_a, client_for, django_capture_on_commit_callbacks
+):
+    # More than 500 events would hold a web thread for long: 202 with a job to poll, all or nothing.
+    document = epcis_doc([object_event(lot, eventID=f"urn:uuid:00000000-0000-4000-8000-{i:012d}") for i in range(520)])
+    client = client_for(province_officer_a)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, document)
+
+    assert response.status_code == 202, response.content
+    job = client.get(f"/api/v1/jobs/{response.json()['id']}").json()
+    assert job["status"] == "succeeded" and job["percent"] == 100, (job["message"], job["result"])
+    assert job["result"]["captured"] == 520 and TraceEvent.objects.count() == 520
+
+
+def test_a_large_document_of_another_province_fails_its_job_and_stores_nothing(
+    lot, province_officer_b, client_for, django_capture_on_commit_callbacks
+):
+    document = epcis_doc([object_event(lot, eventID=f"urn:uuid:00000000-0000-4000-8000-{i:012d}") for i in range(520)])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client_for(province_officer_b), document)
+
+    assert response.status_code == 202
+    job = client_for(province_officer_b).get(f"/api/v1/jobs/{response.json()['id']}").json()
+    assert job["status"] == "failed" and job["result"]["code"] == "trace_forbidden"
+    assert not TraceEvent.objects.exists()
