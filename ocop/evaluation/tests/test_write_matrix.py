@@ -2,20 +2,20 @@
 by someone outside it (an officer of province B, a producer of another subject) is refused, with valid bodies
 generated from the OpenAPI document, and no table changes."""
 
+import json
 import warnings
+from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
+from django.test import Client
 from hypothesis.errors import NonInteractiveExampleWarning
 from schemathesis import GenerationMode
 
 from ocop.accounts.services import api_token_create
 from ocop.core.models import AuditEvent
 from ocop.evaluation.services import dossier_create
-from ocop.interop.tests.test_fuzz import (
-    _keep_the_test_connection,  # noqa: F401 — same transport as the fuzz test
-    schema,
-)
+from ocop.interop.tests.test_fuzz import schema
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +56,7 @@ def test_no_outsider_writes_to_province_a(product, producer, council_a, outsider
         "council_id": council_a.pk,
     }
     stranger_client = client_for(outsiders["_stranger"])
+    officer_b_client = Client(HTTP_AUTHORIZATION=f"Bearer {outsiders['officer of B']}")
     before = _row_counts()
     operations = [result.ok() for result in WRITES.get_all_operations()]
     assert len(operations) >= 15
@@ -68,15 +69,16 @@ def test_no_outsider_writes_to_province_a(product, producer, council_a, outsider
                 warnings.simplefilter("ignore", NonInteractiveExampleWarning)
                 case = strategy.example()
             case.path_parameters = {k: ids.get(k, v) for k, v in (case.path_parameters or {}).items()}
-            response = case.call(headers={"Authorization": f"Bearer {outsiders['officer of B']}"})
-            if response.status_code < 300:
-                accepted.append(("officer of B", operation.label, response.status_code))
+            # Django's test client for both (schemathesis' WSGI transport and the client disagree about when to
+            # close the test's database connection).
             path = case.formatted_path
-            body = case.body if isinstance(case.body, dict | list) else {}
-            method = getattr(stranger_client, operation.method.lower())
-            answer = method(path, body, content_type="application/json")
-            if answer.status_code < 300:
-                accepted.append(("another producer", operation.label, answer.status_code))
+            if case.query:
+                path += "?" + urlencode(case.query, doseq=True)
+            body = json.dumps(case.body) if isinstance(case.body, dict | list) else "{}"
+            for who, client in (("officer of B", officer_b_client), ("another producer", stranger_client)):
+                answer = getattr(client, operation.method.lower())(path, body, content_type="application/json")
+                if answer.status_code < 300:
+                    accepted.append((who, operation.label, answer.status_code))
 
     assert accepted == []
     assert _row_counts() == before
