@@ -115,7 +115,20 @@ class RowReader:
         self._read_decision(data, get("decision"))
         data.source_url = get("source_url")[:500]
         self._read_ids(data, get("tax_code"), get("gtin"), add)
+        self._check_lengths(data, add)
         return data
+
+    @staticmethod
+    def _check_lengths(data: RowData, add) -> None:
+        """The bulk writer bypasses `save()`, so the text limits of ocop.core.field_limits are checked here: the same
+        row error on SQLite and PostgreSQL, instead of a database error for the whole file."""
+        from ocop.core.field_limits import text_problem
+        from ocop.registry.models import Product, Subject
+
+        for name, model, field_name in (("product_name", Product, "name"), ("subject_name", Subject, "name")):
+            message = text_problem(getattr(data, name), model._meta.get_field(field_name).max_length)
+            if message:
+                add(name, message, _("Rút gọn nội dung ô này."))
 
     def _read_subject(self, data: RowData, name: str, written_form: str, add) -> None:
         data.subject_name_raw = name

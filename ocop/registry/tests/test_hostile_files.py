@@ -101,3 +101,13 @@ def test_the_api_import_of_a_hostile_file_fails_its_job_with_the_message(
     job = JobRun.objects.get(pk=response.json()["id"])
     assert job.status == JobRun.Status.FAILED and job.result["code"] == "file_unreadable"
     assert not Product.objects.exists()
+
+
+def test_an_over_long_name_is_a_row_error_on_every_database():
+    data = _workbook([HEADER, ["M" * 300, "HTX Biển Xanh", "Lâm Đồng", "Phường Mũi Né", "3"]])
+
+    result = import_run(data=data, filename="list.xlsx")
+
+    assert not result.committed and not Product.objects.exists()
+    assert [e["column"] for e in result.summary()["errors"]] == ["Tên sản phẩm"]
+    assert "255" in result.summary()["errors"][0]["message"]
